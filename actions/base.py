@@ -1,0 +1,38 @@
+"""The base for every custom action: a red-flag message always wins."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import responses, safety
+
+
+class SafeAction(Action):
+    """Runs ``answer`` unless the patient's message describes red-flag symptoms.
+
+    The NLU safety net already forces the ``emergency`` intent for such
+    messages; this second check makes sure no other answer is ever given even
+    if a rule or a button sends the conversation here.
+    """
+
+    def name(self) -> Text:
+        raise NotImplementedError
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        if safety.is_red_flag(tracker.latest_message.get("text")):
+            dispatcher.utter_message(response=responses.EMERGENCY)
+            return []
+        return self.answer(dispatcher, tracker, domain)
+
+    def answer(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[Dict[Text, Any]]:
+        raise NotImplementedError

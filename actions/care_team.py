@@ -1,0 +1,50 @@
+"""Reaching the care team, and declining personal medical advice."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config, responses
+from actions.base import SafeAction
+from actions.explain import current_position, explain_terms, follow_up_buttons, utter_disclaimer
+
+Events = List[Dict[Text, Any]]
+
+
+def utter_contact(dispatcher: CollectingDispatcher) -> None:
+    """The clinic's contact details from configuration, or the 'not set' text."""
+    contact = config.clinic_contact()
+    if contact is None:
+        dispatcher.utter_message(response=responses.CARE_TEAM_CONTACT_UNSET)
+        return
+    dispatcher.utter_message(
+        response=responses.CARE_TEAM_CONTACT,
+        clinic_name=contact.name,
+        clinic_phone=contact.phone,
+    )
+    if contact.hours:
+        dispatcher.utter_message(
+            response=responses.CARE_TEAM_HOURS, clinic_hours=contact.hours
+        )
+
+
+class ActionContactCareTeam(SafeAction):
+    def name(self) -> Text:
+        return "action_contact_care_team"
+
+    def answer(self, dispatcher, tracker, domain) -> Events:
+        utter_contact(dispatcher)
+        return []
+
+
+class ActionDeclineMedicalAdvice(SafeAction):
+    """No personal advice: a kind refusal, the general facts that apply, and who to ask."""
+
+    def name(self) -> Text:
+        return "action_decline_medical_advice"
+
+    def answer(self, dispatcher, tracker, domain) -> Events:
+        dispatcher.utter_message(response=responses.MEDICAL_ADVICE_DECLINED)
+        explain_terms(dispatcher, tracker, domain)
+        utter_contact(dispatcher)
+        utter_disclaimer(dispatcher, follow_up_buttons(domain, current_position(tracker)))
+        return []

@@ -1,0 +1,51 @@
+import pytest
+
+from actions.care_team import ActionContactCareTeam, ActionDeclineMedicalAdvice
+from tests.conftest import make_tracker, response_names, term_entity
+
+CLINIC = {"CLINIC_NAME": "Vein Clinic North", "CLINIC_PHONE": "+44 20 7946 0000"}
+
+
+@pytest.fixture
+def no_clinic(monkeypatch):
+    for key in ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_HOURS"):
+        monkeypatch.delenv(key, raising=False)
+
+
+async def test_contact_without_configuration_says_so(no_clinic, dispatcher, domain):
+    await ActionContactCareTeam().run(dispatcher, make_tracker("a nurse please", "request_human"), domain)
+    assert response_names(dispatcher) == ["utter_care_team_contact_unset"]
+
+
+async def test_contact_comes_from_the_environment(no_clinic, monkeypatch, dispatcher, domain):
+    for key, value in CLINIC.items():
+        monkeypatch.setenv(key, value)
+    await ActionContactCareTeam().run(dispatcher, make_tracker("phone number?", "request_human"), domain)
+    [message] = dispatcher.messages
+    assert message["response"] == "utter_care_team_contact"
+    assert message["clinic_name"] == "Vein Clinic North"
+    assert message["clinic_phone"] == "+44 20 7946 0000"
+
+
+async def test_opening_hours_are_added_when_set(no_clinic, monkeypatch, dispatcher, domain):
+    for key, value in {**CLINIC, "CLINIC_HOURS": "Mon-Fri 9-17"}.items():
+        monkeypatch.setenv(key, value)
+    await ActionContactCareTeam().run(dispatcher, make_tracker("phone?", "request_human"), domain)
+    assert response_names(dispatcher) == ["utter_care_team_contact", "utter_care_team_hours"]
+    assert dispatcher.messages[1]["clinic_hours"] == "Mon-Fri 9-17"
+
+
+async def test_medical_advice_is_declined_with_referral_and_disclaimer(no_clinic, dispatcher, domain):
+    tracker = make_tracker("should I stop my blood thinners?", "ask_medical_advice")
+    await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
+    assert response_names(dispatcher) == [
+        "utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_disclaimer",
+    ]
+
+
+async def test_declining_still_gives_the_general_facts_that_apply(no_clinic, dispatcher, domain):
+    tracker = make_tracker("do I really need a stent?", "ask_medical_advice", entities=[term_entity("stent")])
+    await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
+    assert response_names(dispatcher) == [
+        "utter_medical_advice_declined", "utter_term_stent", "utter_care_team_contact_unset", "utter_disclaimer",
+    ]
