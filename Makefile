@@ -14,6 +14,7 @@ ACTION_PORT ?= 5055
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+export RASA_TELEMETRY_ENABLED := false
 
 # Rasa 3.6 needs Python 3.10: the first interpreter found that really is 3.10.
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
@@ -43,7 +44,7 @@ $(SPACY_PIPELINE)/.built: $(BIN)/.installed scripts/build_spacy_pipeline.py data
 spacy: $(SPACY_PIPELINE)/.built ## build the project's spaCy pipeline from code
 
 validate: $(BIN)/.installed ## check domain, rules, stories and NLU data
-	$(RASA) data validate --fail-on-warnings --quiet
+	$(BIN)/python scripts/validate.py
 
 $(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed
 	$(MAKE) validate

@@ -19,11 +19,11 @@ _NOT_BLOOD_WORD = r"(?!\s*(?:tests?|thinners?|flow\w*|vessels?|pressure|clots?|w
 _PATTERNS: Tuple[Tuple[str, str], ...] = (
     ("chest pain",
      r"\bchest\b.{0,30}\b(?:pain|pains|hurt|hurts|hurting|tight|tightness|pressure|ache|aches|aching|crushing|heavy|squeez\w*)"
-     r"|\b(?:pain|tightness|pressure|ache)\s+(?:in|across)\s+" + _PERSON + r"\s+chest"),
+     r"|\b(?:pain|pains|tightness|pressure|ache|crushing|squeezing|stabbing|sharp)\b.{0,25}\b(?:in|across|on)\s+" + _PERSON + r"\s+chest"),
     ("breathing",
      r"\b(?:can'?t|cannot|can not|couldn'?t|could not|struggling to|struggle to|hard to|trouble|difficulty|unable to|not able to)\s+"
      r"(?:\w+\s+)?(?:breathe|breath|breathing|catch\s+" + _PERSON + r"?\s*breath)"
-     r"|\bshort(?:ness)?\s+of\s+breath|\bbreathless|\bgasping|\bout of breath|\bcan'?t get (?:enough )?air"
+     r"|\bcan'?t get\s+" + _PERSON + r"\s+breath|\bshort(?:ness)?\s+of\s+breath|\bbreathless|\bgasping|\bout of breath|\bcan'?t get (?:enough )?air"
      r"|\bbreathing (?:is )?(?:hard|difficult|fast|weird|strange)|\bchoking"),
     ("coughing blood",
      r"\bcough\w*\s+(?:up\s+)?(?:some\s+)?blood|\bblood\b.{0,20}\bcough|\bspit\w*\s+(?:up\s+)?blood|\bvomit\w*\s+blood"),
@@ -47,6 +47,7 @@ _PATTERNS: Tuple[Tuple[str, str], ...] = (
      r"\bslurr\w*|\bdroop\w*|\bface\b.{0,20}\b(?:fallen|dropped|lopsided|numb)"
      r"|\b(?:can'?t|cannot|unable to)\s+(?:lift|move|raise|use)\s+" + _PERSON + r"\s+(?:arm|hand|leg|face)"
      r"|\barm\b.{0,20}\b(?:weak|heavy|floppy)|\bsudden\w*\b.{0,20}\b(?:confus\w+|weakness|numbness|vision|blind)"
+     r"|\b(?:is|are|'s|seems?|acting|very|really|so)\s+confused\b|\bnot making (?:any )?sense|\btalking nonsense"
      r"|\bcan'?t (?:speak|talk|get (?:the|my|his|her) words out)|\btrouble (?:speaking|talking)"
      r"|\bhaving a stroke|\bstroke (?:signs|symptoms)|\bmini.?stroke"),
     ("racing heart or dizziness",

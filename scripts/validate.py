@@ -1,0 +1,57 @@
+"""`rasa data validate`, strict: any warning fails, except one Rasa cannot know about.
+
+Rasa's validator warns about every response that no story or rule utters. Here
+most answers are uttered by the custom actions (by the names in
+``actions/responses.py``), so those warnings - and only those - are expected.
+Everything else Rasa reports (unknown actions, conflicting rules, duplicate or
+mislabelled examples, ...) fails the check.
+
+Usage: python scripts/validate.py
+"""
+import re
+import sys
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rasa.cli.utils import validate_files  # noqa: E402
+from rasa.shared.importers.importer import TrainingDataImporter  # noqa: E402
+
+from actions import responses  # noqa: E402
+
+UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
+ACTION_PREFIXES = ("utter_step_", "utter_topic_", "utter_term_", "utter_button_")
+IGNORED = ("Slot auto-fill has been removed",)
+
+
+def uttered_by_actions(name: str) -> bool:
+    named = {value for key, value in vars(responses).items() if key.isupper() and isinstance(value, str)}
+    return name in named or name.startswith(ACTION_PREFIXES)
+
+
+def expected(message: str) -> bool:
+    unused = UNUSED.search(message)
+    return bool(unused and uttered_by_actions(unused.group(1))) or message.startswith(IGNORED)
+
+
+def main() -> int:
+    importer = TrainingDataImporter.load_from_config(
+        config_path=str(ROOT / "config.yml"),
+        domain_path=str(ROOT / "domain.yml"),
+        training_data_paths=[str(ROOT / "data")],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        validate_files(fail_on_warnings=False, max_history=None, importer=importer)
+    problems = sorted({str(w.message) for w in caught if not expected(str(w.message))
+                       and not issubclass(w.category, DeprecationWarning)})
+    for problem in problems:
+        print(f"validation warning: {problem}", file=sys.stderr)
+    print(f"validation: {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
