@@ -1,4 +1,5 @@
 """The base for every custom action: a red-flag message always wins."""
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -7,7 +8,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import responses, safety
 
 
-class SafeAction(Action):
+class SafeAction(Action, ABC):
     """Runs ``answer`` unless the patient's message describes red-flag symptoms.
 
     The NLU safety net already forces the ``emergency`` intent for such
@@ -15,8 +16,9 @@ class SafeAction(Action):
     if a rule or a button sends the conversation here.
     """
 
+    @abstractmethod
     def name(self) -> Text:
-        raise NotImplementedError
+        """The action's name in the domain."""
 
     async def run(
         self,
@@ -29,10 +31,11 @@ class SafeAction(Action):
             return []
         return self.answer(dispatcher, tracker, domain)
 
+    @abstractmethod
     def answer(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        raise NotImplementedError
+        """The answer when there is no red flag; returns the events."""
