@@ -1,0 +1,9 @@
+"""Messaging-app channels: Rasa's own connectors, configured from the environment.
+
+- ``env``: which environment variables configure which channel (no Rasa import,
+  so ``scripts/credentials.py`` stays fast).
+- ``buttons``: quick replies as numbered text, and length limits.
+- ``choices``: the numbered choices offered last to each sender, and what a
+  reply of "1" or a label means.
+- ``telegram``, ``twilio``, ``facebook``: one subclass of Rasa's connector each.
+"""

@@ -1,0 +1,105 @@
+"""Which environment variables switch on and configure each messaging channel.
+
+A channel is off when none of its variables is set, on when all its required
+ones are set, and a configuration error otherwise. Required values go into the
+credentials file as ``${VARIABLE}`` references (Rasa reads them from the
+environment at start-up), so no secret is written to disk.
+"""
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+TWILIO_API_URL = "https://api.twilio.com"
+FACEBOOK_API_URL = "https://graph.facebook.com"
+
+
+class ChannelConfigError(ValueError):
+    """A channel has some but not all of its required variables."""
+
+
+@dataclass(frozen=True)
+class ChannelEnv:
+    name: str
+    class_path: str
+    # credential key -> environment variable
+    required: Dict[str, str]
+    # credential key -> (environment variable, default)
+    optional: Dict[str, tuple] = field(default_factory=dict)
+
+    def variables(self) -> List[str]:
+        return list(self.required.values()) + [variable for variable, _ in self.optional.values()]
+
+    def credentials(self, environ: Mapping[str, str]) -> Optional[Dict[str, str]]:
+        """This channel's credentials section, or None when it is off."""
+        def is_set(variable: str) -> bool:
+            return bool(environ.get(variable, "").strip())
+
+        if not any(is_set(variable) for variable in self.variables()):
+            return None
+        missing = [variable for variable in self.required.values() if not is_set(variable)]
+        if missing:
+            raise ChannelConfigError(
+                f"{self.name} is partly configured: {', '.join(missing)} "
+                f"{'is' if len(missing) == 1 else 'are'} not set. "
+                f"Set all of {', '.join(self.required.values())}, or none of them to keep {self.name} off."
+            )
+        section = {key: f"${{{variable}}}" for key, variable in self.required.items()}
+        for key, (variable, default) in self.optional.items():
+            section[key] = environ.get(variable, "").strip() or default
+        return section
+
+
+CHANNELS = [
+    ChannelEnv(
+        name="telegram",
+        class_path="channels.telegram.TelegramInput",
+        required={
+            "access_token": "TELEGRAM_ACCESS_TOKEN",
+            "verify": "TELEGRAM_BOT_USERNAME",
+            "webhook_url": "TELEGRAM_WEBHOOK_URL",
+        },
+        optional={"api_url": ("TELEGRAM_API_URL", TELEGRAM_API_URL)},
+    ),
+    ChannelEnv(
+        name="twilio",
+        class_path="channels.twilio.TwilioInput",
+        required={
+            "account_sid": "TWILIO_ACCOUNT_SID",
+            "auth_token": "TWILIO_AUTH_TOKEN",
+            "twilio_number": "TWILIO_NUMBER",
+            "webhook_url": "TWILIO_WEBHOOK_URL",
+        },
+        optional={"api_url": ("TWILIO_API_URL", TWILIO_API_URL)},
+    ),
+    ChannelEnv(
+        name="facebook",
+        class_path="channels.facebook.FacebookInput",
+        required={
+            "verify": "FACEBOOK_VERIFY_TOKEN",
+            "secret": "FACEBOOK_APP_SECRET",
+            "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN",
+        },
+        optional={"api_url": ("FACEBOOK_API_URL", FACEBOOK_API_URL)},
+    ),
+]
+
+
+def enabled_channels(environ: Mapping[str, str] = os.environ) -> Dict[str, Dict[str, str]]:
+    """Credentials sections (by class path) of every channel switched on in ``environ``.
+
+    Raises ChannelConfigError naming the missing variables of every partly
+    configured channel.
+    """
+    sections, errors = {}, []
+    for channel in CHANNELS:
+        try:
+            section = channel.credentials(environ)
+        except ChannelConfigError as error:
+            errors.append(str(error))
+            continue
+        if section is not None:
+            sections[channel.class_path] = section
+    if errors:
+        raise ChannelConfigError("\n".join(errors))
+    return sections

@@ -1,0 +1,212 @@
+"""Quick replies on each messaging app, within the app's limits, and replies
+that name a choice ("1", "Next step") instead of sending its payload."""
+import hashlib
+import hmac
+
+import pytest
+from rasa.shared.core.domain import Domain
+from sanic.request import RequestParameters
+
+from channels.buttons import chunked, fits_bytes, numbered_choices, truncate, with_numbered_choices
+from channels.choices import ChoiceMemory, ShortPayloads
+from channels.facebook import messenger_messages, signature_valid
+from channels.telegram import CALLBACK_DATA_BYTES, keyboard_buttons, keyboard_layout
+from twilio.request_validator import RequestValidator
+
+from channels.twilio import sender_number, signed_by_twilio
+from tests.conftest import ROOT
+
+STEP_BUTTONS = [
+    {"title": "Next step", "payload": "/next_step"},
+    {"title": "Previous step", "payload": "/previous_step"},
+    {"title": "All topics", "payload": "/help"},
+]
+
+
+def topic_buttons():
+    """The 8 buttons of utter_topics, as the domain has them."""
+    return Domain.load(str(ROOT / "domain.yml")).responses["utter_topics"][0]["buttons"]
+
+
+def many_buttons(count):
+    return [{"title": f"Choice number {n} with a long title", "payload": f"/choice_{n}"} for n in range(1, count + 1)]
+
+
+# shared helpers
+
+def test_numbered_choices_follow_the_text_in_one_message():
+    text = with_numbered_choices("Please note\nNot medical advice.", STEP_BUTTONS[:2])
+    assert text == "Please note\nNot medical advice.\n1. Next step\n2. Previous step"
+    assert "\n\n" not in text  # Rasa's connectors send each paragraph as its own message
+
+
+def test_numbering_can_continue():
+    assert numbered_choices(STEP_BUTTONS[:1], first=3) == "3. Next step"
+    assert with_numbered_choices("Hi", []) == "Hi"
+
+
+def test_truncate_keeps_the_limit():
+    assert truncate("Contact my care team", 20) == "Contact my care team"
+    cut = truncate("Contact my care team now please", 20)
+    assert len(cut) <= 20 and cut.endswith("…") and cut.startswith("Contact my care")
+
+
+def test_chunked():
+    assert list(chunked([1, 2, 3, 4, 5, 6, 7], 3)) == [[1, 2, 3], [4, 5, 6], [7]]
+
+
+# what a reply means
+
+def test_a_number_is_the_payload_offered_last_to_that_sender():
+    memory = ChoiceMemory()
+    memory.offer("+1555", STEP_BUTTONS)
+    assert memory.resolve("+1555", "1") == "/next_step"
+    assert memory.resolve("+1555", " 2. ") == "/previous_step"
+    assert memory.resolve("+1555", "3)") == "/help"
+    assert memory.resolve("+1555", "4") == "4"  # not offered: left to the NLU
+    assert memory.resolve("+1999", "1") == "1"  # another sender was offered nothing
+
+
+def test_a_label_is_understood_whatever_the_case():
+    memory = ChoiceMemory()
+    memory.offer("a", STEP_BUTTONS)
+    assert memory.resolve("a", "previous STEP!") == "/previous_step"
+    assert memory.resolve("a", "next") == "next"  # free text goes to the NLU, which knows "next"
+    assert memory.resolve("a", "what is a stent?") == "what is a stent?"
+
+
+def test_a_new_turn_forgets_the_old_choices():
+    memory = ChoiceMemory()
+    memory.offer("a", STEP_BUTTONS)
+    memory.start_turn("a")
+    assert memory.resolve("a", "1") == "1"
+
+
+def test_numbers_continue_across_messages_of_one_turn():
+    memory = ChoiceMemory()
+    assert memory.offer("a", STEP_BUTTONS[:2]) == 1
+    assert memory.offer("a", [{"title": "Stents", "payload": "/ask_stent"}]) == 3
+    assert memory.resolve("a", "3") == "/ask_stent"
+
+
+def test_memory_is_bounded():
+    memory = ChoiceMemory(max_senders=2)
+    for sender in ("a", "b", "c"):
+        memory.offer(sender, STEP_BUTTONS)
+    assert memory.resolve("a", "1") == "1"
+    assert memory.resolve("c", "1") == "/next_step"
+
+
+def test_sender_ids_may_be_numbers():
+    memory = ChoiceMemory()
+    memory.offer(42, STEP_BUTTONS)
+    assert memory.resolve("42", "1") == "/next_step"
+
+
+# Twilio: SMS and WhatsApp
+
+def test_whatsapp_replies_come_from_the_whatsapp_address():
+    assert sender_number("+15550001111", "whatsapp:+4470000") == "whatsapp:+15550001111"
+    assert sender_number("whatsapp:+15550001111", "whatsapp:+4470000") == "whatsapp:+15550001111"
+    assert sender_number("+15550001111", "+4470000") == "+15550001111"
+
+
+def test_twilio_posts_must_be_signed_for_the_registered_url():
+    url, form = "https://bot.example.org/webhooks/twilio/webhook", {"From": "+4470000", "Body": "1"}
+    signature = RequestValidator("tw-token").compute_signature(url, form)
+    assert signed_by_twilio("tw-token", url, form, signature)
+    sanic_form = RequestParameters({key: [value] for key, value in form.items()})  # request.form
+    assert signed_by_twilio("tw-token", url, sanic_form, signature)
+    assert not signed_by_twilio("other-token", url, form, signature)
+    assert not signed_by_twilio("tw-token", url, {**form, "Body": "2"}, signature)
+    assert not signed_by_twilio("tw-token", "https://elsewhere.example/webhook", form, signature)
+    assert not signed_by_twilio("tw-token", url, form, None)
+
+
+# Telegram
+
+def test_telegram_callback_data_fits_64_bytes_and_comes_back():
+    short = ShortPayloads()
+    long_payload = '/ask_term{"medical_term": "' + "thrombus " * 10 + '"}'
+    buttons = keyboard_buttons(STEP_BUTTONS + [{"title": "Clot", "payload": long_payload}], short)
+    assert [b["payload"] for b in buttons[:3]] == ["/next_step", "/previous_step", "/help"]
+    assert all(fits_bytes(b["payload"], CALLBACK_DATA_BYTES) for b in buttons)
+    assert short.expand(buttons[3]["payload"]) == long_payload
+    assert short.expand("/next_step") == "/next_step"
+
+
+def test_telegram_multibyte_payloads_are_measured_in_bytes():
+    payload = "/x" + "é" * 40  # 42 characters, 82 bytes
+    (button,) = keyboard_buttons([{"title": "é", "payload": payload}], ShortPayloads())
+    assert button["payload"] != payload and fits_bytes(button["payload"], CALLBACK_DATA_BYTES)
+
+
+def test_telegram_layout():
+    assert keyboard_layout(STEP_BUTTONS, None) == "inline"
+    assert keyboard_layout(topic_buttons(), None) == "vertical"
+    assert keyboard_layout(topic_buttons(), "reply") == "reply"
+
+
+# Messenger
+
+def test_messenger_step_buttons_are_a_button_template():
+    (message,) = messenger_messages("Please note\nNot medical advice.", STEP_BUTTONS)
+    payload = message["attachment"]["payload"]
+    assert payload["template_type"] == "button"
+    assert payload["buttons"] == [{"type": "postback", **button} for button in STEP_BUTTONS]
+
+
+def test_messenger_topics_are_quick_replies_within_limits():
+    (message,) = messenger_messages("Pick a topic.", topic_buttons())
+    replies = message["quick_replies"]
+    assert len(replies) == 8
+    assert all(len(reply["title"]) <= 20 and reply["content_type"] == "text" for reply in replies)
+    assert replies[-1]["payload"] == "/request_human"
+
+
+def test_messenger_long_titles_are_cut_to_20():
+    (message,) = messenger_messages("Pick", many_buttons(2))
+    assert all(len(b["title"]) <= 20 for b in message["attachment"]["payload"]["buttons"])
+
+
+def test_messenger_text_too_long_for_a_template_gets_quick_replies():
+    (message,) = messenger_messages("word " * 200, STEP_BUTTONS)
+    assert len(message["quick_replies"]) == 3 and len(message["text"]) <= 2000
+
+
+@pytest.mark.parametrize("count", [13])
+def test_messenger_13_quick_replies_fit(count):
+    (message,) = messenger_messages("Pick", many_buttons(count))
+    assert len(message["quick_replies"]) == 13
+
+
+def test_messenger_more_than_13_are_split_into_templates_of_3():
+    messages = messenger_messages("Pick one", many_buttons(14))
+    templates = [m["attachment"]["payload"] for m in messages]
+    assert [len(t["buttons"]) for t in templates] == [3, 3, 3, 3, 2]
+    assert [t["text"] for t in templates] == ["Pick one", "2/5", "3/5", "4/5", "5/5"]
+    payloads = [b["payload"] for t in templates for b in t["buttons"]]
+    assert payloads == [f"/choice_{n}" for n in range(1, 15)]  # none lost
+
+
+def test_messenger_long_text_and_many_buttons():
+    messages = messenger_messages("word " * 200, many_buttons(14))
+    assert "text" in messages[0] and messages[1]["attachment"]["payload"]["text"] == "1/5"
+
+
+def test_messenger_no_buttons_is_plain_text():
+    assert messenger_messages("Hello", []) == [{"text": "Hello"}]
+
+
+def sign(secret, body, algorithm):
+    return f"{algorithm}=" + hmac.new(secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
+
+
+def test_messenger_signature():
+    body = b'{"object": "page"}'
+    assert signature_valid("s3cret", body, {"X-Hub-Signature-256": sign("s3cret", body, "sha256")})
+    assert signature_valid("s3cret", body, {"X-Hub-Signature": sign("s3cret", body, "sha1")})
+    assert not signature_valid("s3cret", body, {"X-Hub-Signature-256": sign("other", body, "sha256")})
+    assert not signature_valid("s3cret", body + b" ", {"X-Hub-Signature-256": sign("s3cret", body, "sha256")})
+    assert not signature_valid("s3cret", body, {"X-Hub-Signature": sign("s3cret", body, "md5")})
+    assert not signature_valid("s3cret", body, {})
