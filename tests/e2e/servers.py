@@ -3,10 +3,13 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 import requests
 
@@ -29,8 +32,8 @@ class Process:
         self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
         self.popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
-    def output(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")[-5000:]
+    def output(self, limit: int = 5000) -> str:
+        return Path(self.log.name).read_text(errors="replace")[-limit:]
 
     def wait_until_up(self, url: str, timeout: float = 180) -> None:
         deadline = time.monotonic() + timeout
@@ -58,18 +61,32 @@ class Process:
 
 
 @contextmanager
-def running_assistant(model: Path, extra_env: Optional[Dict[str, str]] = None) -> Iterator[str]:
-    """Yield the Rasa server's base URL while both servers run."""
+def running_assistant(
+    model: Path,
+    extra_env: Optional[Dict[str, str]] = None,
+    rasa_args: Sequence[str] = (),
+    processes: Optional[Dict[str, Process]] = None,
+    credentials: str = "credentials.yml",
+) -> Iterator[str]:
+    """Yield the Rasa server's base URL while both servers run.
+
+    rasa_args are added to `rasa run`, e.g. ["--cors", origin] for a web page. A dict
+    passed as processes gets the running "actions" and "rasa" processes (to read logs).
+    credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
+    """
+    processes = {} if processes is None else processes
     action_port, rasa_port = free_port(), free_port()
     env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
     actions = Process("action-server", [RASA, "run", "actions", "--port", str(action_port), "--actions", "actions"], env)
+    processes["actions"] = actions
     rasa = None
     try:
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
         rasa = Process("rasa-server", [
             RASA, "run", "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
-            "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml", "--credentials", str(credentials), *rasa_args,
         ], env)
+        processes["rasa"] = rasa
         base = f"http://127.0.0.1:{rasa_port}"
         rasa.wait_until_up(base + "/")
         yield base
@@ -77,3 +94,39 @@ def running_assistant(model: Path, extra_env: Optional[Dict[str, str]] = None) -
         for process in (rasa, actions):
             if process is not None:
                 process.stop()
+
+
+class _WebPageHandler(SimpleHTTPRequestHandler):
+    """Serves web/ like `make run` does, with the test's config.js instead of the generated one."""
+
+    def __init__(self, *args, config_js: bytes, **kwargs):
+        self.config_js = config_js
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        if self.path.split("?")[0] == "/config.js":
+            self.send_response(200)
+            self.send_header("Content-Type", "text/javascript")
+            self.send_header("Content-Length", str(len(self.config_js)))
+            self.end_headers()
+            self.wfile.write(self.config_js)
+        else:
+            super().do_GET()
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@contextmanager
+def serving_web_page(web_dir: Path, config_js: str, port: Optional[int] = None) -> Iterator[str]:
+    """Serve web_dir on a loopback port (free if not given), in a thread; yield the base URL."""
+    handler = partial(_WebPageHandler, directory=str(web_dir), config_js=config_js.encode())
+    server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

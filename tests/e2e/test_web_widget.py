@@ -1,0 +1,188 @@
+"""The demo clinic page in a real browser: the chat widget talks to the real servers over Socket.IO.
+
+Debian's chromium (`make browser`) driven by Playwright; the widget comes from web/node_modules
+(`make web`). Screenshots go to artifacts/.
+"""
+import re
+from pathlib import Path
+
+import pytest
+from playwright import sync_api
+
+from tests.conftest import ROOT
+from tests.e2e.servers import free_port, running_assistant, serving_web_page
+from tests.model_helpers import trained_model
+
+pytestmark = pytest.mark.model
+
+WEB = ROOT / "web"
+WIDGET = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]
+REPLY_TIMEOUT_MS = 60_000
+XSS = "<img src=x onerror=alert(1)>"
+FONT_BLOCKED = "https://fonts.googleapis.com/"
+LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The page's URL while the action server, the Rasa server (socketio, CORS for the page) and the page run."""
+    for needed, how in ((WIDGET, "make web"), (CHROMIUM, "make browser")):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run `{how}` (make test-model does it for you)")
+    web_port = free_port()
+    origin = f"http://127.0.0.1:{web_port}"
+    processes = {}
+    with running_assistant(trained_model(), rasa_args=["--cors", origin], processes=processes) as rasa_url:
+        config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "{rasa_url}" }};\n'
+        with serving_web_page(WEB, config_js, port=web_port) as page_url:
+            yield {"url": page_url + "/", "rasa": processes["rasa"]}
+        log = processes["rasa"].output(limit=10**7)
+        assert "was never awaited" not in log, (
+            "python-socketio is too new for Rasa 3.6 (pin 5.9.0): replies never reach the widget\n" + log[-3000:]
+        )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose dialogs, script errors and requests beyond loopback are recorded."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.dialogs, self.errors, self.outside, self.console_errors = [], [], [], []
+        self.context.route(lambda url: not LOOPBACK.match(url), self._block)
+        self.page = self.context.new_page()
+        self.page.on("dialog", self._dialog)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+
+    def _block(self, route):
+        self.outside.append(route.request.url)
+        route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def unexpected_console_errors(self):
+        """Console errors, except the widget's web-font stylesheet that the page's CSP blocks."""
+        return [text for text in self.console_errors if not (FONT_BLOCKED in text and "Content Security Policy" in text)]
+
+    def close(self):
+        self.context.close()
+
+
+def bot_texts(page):
+    return page.locator(".rw-response").all_inner_texts()
+
+
+def wait_for_bot_text(page, text):
+    sync_api.expect(page.locator(".rw-response", has_text=text).last).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+
+def open_widget_with_keyboard(page):
+    """Tab to the round chat button and press Enter, as a keyboard user would."""
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('rw-launcher')"):
+            break
+    else:
+        pytest.fail("the chat button cannot be reached with Tab")
+    assert "Open the chat" in page.evaluate("document.activeElement.getAttribute('aria-label')")
+    page.keyboard.press("Enter")
+    sync_api.expect(page.locator(".rw-conversation-container")).to_be_visible()
+
+
+def send(page, text):
+    box = page.locator(".rw-new-message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(site, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    watched = Watched(browser, viewport={"width": 1280, "height": 800})
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        sync_api.expect(page.locator("h1")).to_have_text("Your venous thrombectomy")
+        sync_api.expect(page.locator(".rw-launcher")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        open_widget_with_keyboard(page)
+        sync_api.expect(page.locator(".rw-header")).to_contain_text("Questions about your procedure")
+
+        # initPayload /greet: the greeting with its disclaimer, then the topic buttons
+        wait_for_bot_text(page, "I can explain each step")
+        assert "not medical advice" in bot_texts(page)[0]
+        sync_api.expect(page.locator(".rw-reply", has_text="Start at step 1")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+        send(page, "what happens first?")
+        wait_for_bot_text(page, "Step 1 of 6")
+        wait_for_bot_text(page, "not medical advice")
+        next_step = page.locator(".rw-reply", has_text="Next step").last
+        sync_api.expect(next_step).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        # usable by keyboard: the quick replies are focusable buttons
+        assert next_step.get_attribute("role") == "button" and next_step.get_attribute("tabindex") == "0"
+
+        next_step.click()
+        wait_for_bot_text(page, "Step 2 of 6")
+        page.wait_for_timeout(1000)  # the step's buttons and disclaimer follow
+        page.screenshot(path=str(ARTIFACTS / "web-widget.png"))
+        before = bot_texts(page)
+
+        # session persistence: the same conversation after a reload, and the server still knows where we are
+        page.reload()
+        sync_api.expect(page.locator(".rw-conversation-container")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(page, "Step 2 of 6")
+        after = bot_texts(page)
+        assert after[: len(before)] == before
+        send(page, "next")
+        wait_for_bot_text(page, "Step 3 of 6")
+
+        # a message that looks like HTML is shown as text and runs nothing
+        send(page, XSS)
+        sync_api.expect(page.locator(".rw-client", has_text=XSS)).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        page.wait_for_timeout(3000)  # the bot's reply, and any script, would have run by now
+        assert page.locator("img[src='x']").count() == 0
+        assert watched.dialogs == []
+
+        # works offline: nothing was fetched from beyond this machine, and no script failed
+        assert watched.outside == []
+        assert watched.errors == [] and watched.unexpected_console_errors() == []
+    finally:
+        watched.close()
+
+
+def test_the_widget_fits_a_phone_screen(site, browser):
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone = {"width": 390, "height": 844}
+    watched = Watched(browser, viewport=phone, device_scale_factor=2, is_mobile=True, has_touch=True)
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(page, "I can explain each step")
+        sync_api.expect(page.locator(".rw-reply", has_text="Start at step 1")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        box = page.locator(".rw-conversation-container").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= phone["width"] + 1
+        assert box["y"] >= 0 and box["y"] + box["height"] <= phone["height"] + 1
+        sync_api.expect(page.locator(".rw-new-message")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "web-widget-phone.png"))
+
+        page.locator(".rw-close-button").click()
+        sync_api.expect(page.locator(".rw-conversation-container")).to_have_count(0)
+        sync_api.expect(page.locator("h1")).to_be_visible()
+        assert watched.outside == [] and watched.errors == [] and watched.unexpected_console_errors() == []
+    finally:
+        watched.close()
