@@ -23,6 +23,8 @@ export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
+# keep logs readable: third-party deprecation notices are not ours to fix
+export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
 # Rasa 3.6 needs Python 3.10: the first interpreter found that really is 3.10.
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
@@ -38,8 +40,8 @@ help: ## list the targets
 $(BIN)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.8-3.10)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check pip==24.0 setuptools==70.3.0 wheel==0.45.1
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/pip install -qq --disable-pip-version-check pip==24.0 setuptools==70.3.0 wheel==0.45.1
+	$(BIN)/pip install -qq --disable-pip-version-check --no-deps -r requirements.lock
 	$(BIN)/pip check
 	touch $@
 
