@@ -1,0 +1,142 @@
+"""docs/evaluation.md: the figures of `make evaluate`, this project beside stock Rasa."""
+from pathlib import Path
+from typing import List, Optional
+
+from benchmarks import machine
+from benchmarks.nlu_report import EMERGENCY
+
+GOAL_ACCURACY = 0.95
+GOAL_FALLBACK = 0.90
+GOAL_EMERGENCY_RECALL = 1.0
+
+
+def pct(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f}%"
+
+
+def mark(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def goals(project, stock) -> List[tuple]:
+    """(figure, goal, project value, stock value, met?) rows."""
+    p, s = project.held_out, stock.held_out
+    p_fallback, s_fallback = project.served.fallback_rate, stock.served.fallback_rate
+    p_emergency, s_emergency = project.red_flags.recall(EMERGENCY), stock.red_flags.recall(EMERGENCY)
+    return [
+        ("intent accuracy (held-out)", "≥ 95%, and above stock", pct(p.accuracy), pct(s.accuracy),
+         mark(p.accuracy >= GOAL_ACCURACY and p.accuracy > s.accuracy)),
+        ("macro F1 (held-out)", "above stock", f"{p.macro_f1:.3f}", f"{s.macro_f1:.3f}", mark(p.macro_f1 > s.macro_f1)),
+        ("out-of-scope answered with the fallback", "≥ 90%", pct(p_fallback), pct(s_fallback),
+         mark(p_fallback is not None and p_fallback >= GOAL_FALLBACK)),
+        ("emergency recall (red_flags.yml)", "100%", pct(p_emergency), pct(s_emergency),
+         mark(p_emergency is not None and p_emergency >= GOAL_EMERGENCY_RECALL)),
+    ]
+
+
+def training(side) -> str:
+    return "training time not recorded" if side.training_seconds is None else f"trained in {side.training_seconds:.0f} s"
+
+
+def _cv(side, split: str, metric: str) -> str:
+    return side.cross_validation.get(split, {}).get(metric, "not run")
+
+
+def headline(project, stock, folds: int) -> List[str]:
+    lines = ["| figure | goal | this project | stock Rasa | goal |", "|---|---|---|---|---|"]
+    lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in goals(project, stock)]
+    p, s = project.held_out, stock.held_out
+    lines += [
+        f"| in-scope questions given the fallback (held-out) | as few as possible | {project.served.in_scope_given_fallback} | {stock.served.in_scope_given_fallback} | |",
+        f"| accuracy as served: a fallback counts as a miss (held-out) | | {pct(project.served.accuracy_as_served)} | {pct(stock.served.accuracy_as_served)} | |",
+        f"| non-red-flag messages classified `emergency` | as few as possible | {project.red_flags.false_emergencies()} | {stock.red_flags.false_emergencies()} | |",
+        f"| {folds}-fold cross-validation on data/nlu, test accuracy (mean ± sd) | | {_cv(project, 'test', 'Accuracy')} | {_cv(stock, 'test', 'Accuracy')} | |",
+        f"| {folds}-fold cross-validation on data/nlu, test F1 (mean ± sd) | | {_cv(project, 'test', 'F1-score')} | {_cv(stock, 'test', 'F1-score')} | |",
+    ]
+    return lines
+
+
+def per_intent(project, stock) -> List[str]:
+    p_f1, s_f1 = project.held_out.per_intent_f1(), stock.held_out.per_intent_f1()
+    lines = ["| intent | messages | this project | stock Rasa | difference |", "|---|---|---|---|---|"]
+    for intent in sorted(p_f1, key=lambda name: (p_f1[name], name)):
+        support = project.held_out.report[intent]["support"]
+        stock_f1 = s_f1.get(intent)
+        diff = "" if stock_f1 is None else f"{p_f1[intent] - stock_f1:+.3f}"
+        stock_text = "n/a" if stock_f1 is None else f"{stock_f1:.3f}"
+        lines.append(f"| `{intent}` | {support} | {p_f1[intent]:.3f} | {stock_text} | {diff} |")
+    return lines
+
+
+def misses(side) -> List[str]:
+    if not side.held_out.errors:
+        return ["None."]
+    lines = ["| message | expected | predicted (confidence) |", "|---|---|---|"]
+    for error in sorted(side.held_out.errors, key=lambda e: (e["intent"], e["text"])):
+        predicted = error["intent_prediction"]
+        text = error["text"].replace("|", "\\|")
+        lines.append(f"| {text} | `{error['intent']}` | `{predicted['name']}` ({predicted['confidence']:.2f}) |")
+    return lines
+
+
+def write(path: Path, project, stock, args) -> Path:
+    p, s = project.held_out, stock.held_out
+    lines = [
+        "# NLU evaluation: this project beside stock Rasa",
+        "",
+        "Written by `make evaluate` (`benchmarks/evaluate.py`); do not edit by hand, run it again.",
+        "Every figure comes from Rasa's own `rasa test nlu` outputs (`intent_report.json`,",
+        "`intent_errors.json`, `intent_confusion_matrix.png`), kept under `results/evaluate/`.",
+        "",
+        f"- **This project**: `{project.config}` (the trained model `{project.model.relative_to(path.parent.parent)}`).",
+        f"- **Stock Rasa**: `{stock.config}`, the default pipeline a `rasa init` project trains with, "
+        f"trained on the same data (`data/nlu`) by `rasa train nlu` ({training(stock)}; reused while newer than its config and data).",
+        f"- Held-out set: `tests/nlu/test_nlu.yml` ({p.messages} messages, written apart from the training data);"
+        f" red flags: `tests/nlu/red_flags.yml` (all `emergency`), tested together with the held-out set"
+        f" (`--nlu tests/nlu`, {project.red_flags.messages} messages: Rasa skips intent evaluation of a set with one intent).",
+        "- `rasa test nlu` undoes the FallbackClassifier (it scores the intent underneath `nlu_fallback`), so accuracy,",
+        "  F1 and the confusion matrix are those of the classifier. What the fallback does (\"answered with the fallback\":",
+        "  an `out_of_scope` message predicted `out_of_scope` or `nlu_fallback`; in-scope questions given the fallback;",
+        "  accuracy as served) is asked of the trained model itself with Rasa's `Agent.parse_message` (`benchmarks/fallback.py`).",
+        "",
+        "## Headline",
+        "",
+        *headline(project, stock, args.folds),
+        "",
+        "## F1 per intent (held-out set, lowest first for this project)",
+        "",
+        *per_intent(project, stock),
+        "",
+        "## This project's misses on the held-out set",
+        "",
+        *misses(project),
+        "",
+        "## Confusion matrices (held-out set)",
+        "",
+        f"This project: ![confusion matrix, this project]({project.confusion_png.name})",
+        "",
+        f"Stock Rasa: ![confusion matrix, stock Rasa]({stock.confusion_png.name})",
+        "",
+        "## How it was measured",
+        "",
+        f"Command: `{args.command}` (from the project folder; `--folds N` changes the cross-validation,",
+        "`--stock-cv` cross-validates stock Rasa too). It runs, with the quiet environment of the Makefile:",
+        "",
+        "```sh",
+        f"rasa train nlu --config {stock.config} --nlu data/nlu --out results/evaluate/stock/model --fixed-model-name stock-nlu",
+        "rasa test nlu --model MODEL --nlu tests/nlu/test_nlu.yml --out results/evaluate/SIDE/held-out",
+        "rasa test nlu --model MODEL --nlu tests/nlu --out results/evaluate/SIDE/held-out-and-red-flags",
+        f"rasa test nlu --nlu data/nlu --config CONFIG --cross-validation --folds {args.folds} --out results/evaluate/SIDE/cross-validation",
+        "```",
+        "",
+        "## Machine",
+        "",
+        *machine.describe(),
+        "",
+    ]
+    path.write_text("\n".join(lines))
+    return path
+
+
+def summary(project, stock) -> str:
+    return "\n".join(f"  {a:42} project {c:>8}  stock {d:>8}  {e}" for a, b, c, d, e in goals(project, stock))
