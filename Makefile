@@ -23,6 +23,9 @@ export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
+# Sanic (both servers) keeps idle connections longer than the Rasa server's client
+# does (15 s), so the client never reuses a connection the action server is closing.
+export SANIC_KEEP_ALIVE_TIMEOUT := 20
 # keep logs readable: third-party deprecation notices are not ours to fix
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
 
