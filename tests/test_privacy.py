@@ -160,3 +160,21 @@ def test_purge_needs_a_number_of_days(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "RETENTION_DAYS" in result.stderr
+
+
+def test_generated_identifiers_in_many_formats_leave_no_digits_behind():
+    import random
+    import re
+
+    rng = random.Random(5)
+    formats = ("{a}{b}", "{a} {b}", "+44 {a} {b}", "({a}) {b}", "{a}-{b}", "{a}.{b}", "0{a}{b}",
+               "MRN{a}{b}", "record #{a}{b}", "{d}/{m}/{y}", "{y}-{m}-{d}", "{d}.{m}.{y}")
+    for _ in range(300):
+        value = rng.choice(formats).format(
+            a=rng.randint(100, 99999), b=rng.randint(1000, 999999),
+            d=rng.randint(1, 28), m=rng.randint(1, 12), y=rng.randint(1920, 2025))
+        text = f"hi, {value}, what happens first?"
+        redacted = redact(text)
+        assert not re.search(r"\d{3}", redacted), (text, redacted)
+        assert redacted.endswith(", what happens first?")
+        assert redact(redacted) == redacted  # stable
