@@ -14,12 +14,33 @@ CREDENTIALS := build/credentials.yml
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 WEB_PORT ?= 8000
+# The action server listens on this address only (rasa_sdk reads SANIC_HOST): keep it on the
+# Rasa server's machine unless the Rasa server runs elsewhere (then firewall the port).
+ACTION_HOST ?= 127.0.0.1
+# `rasa run` through scripts/rasa_server.py: HTTP API off unless ENABLE_API=1 (then RASA_API_TOKEN
+# is required), no model changes over HTTP.
+RASA_SERVER := $(BIN)/python scripts/rasa_server.py
 # Where the web page's chat widget finds the Rasa server, and which pages may use it.
 RASA_URL ?= http://localhost:$(RASA_PORT)
 CORS_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
 CHROMIUM := /usr/bin/chromium
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
+# Where conversations are kept (endpoints.yml; README "Conversations and privacy"): a SQLite
+# file under var/ unless set. Rasa refuses unset ${VARIABLES}, so each has a default here.
+export TRACKER_DB_DIALECT ?= sqlite
+export TRACKER_DB ?= var/conversations.db
+export TRACKER_DB_HOST ?=
+export TRACKER_DB_PORT ?=
+export TRACKER_DB_USER ?=
+export TRACKER_DB_PASSWORD ?=
+export LOCK_STORE_TYPE ?= in_memory
+export LOCK_STORE_HOST ?= localhost
+export LOCK_STORE_PORT ?= 6379
+export LOCK_STORE_DB ?= 1
+export LOCK_STORE_PASSWORD ?=
+# `make purge` deletes conversations older than this many days
+export RETENTION_DAYS ?= 30
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
@@ -35,7 +56,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_PIPELINE)/.built
 
-.PHONY: help install spacy validate train credentials run actions shell web web-config browser test test-unit test-stories test-e2e clean
+.PHONY: help install spacy validate train credentials run actions purge shell web web-config browser test test-unit test-stories test-e2e clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,20 +106,23 @@ credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml p
 	@$(BIN)/python scripts/credentials.py --out $(CREDENTIALS)
 
 actions: $(BIN)/.installed ## run the action server in the foreground
-	$(RASA) run actions --port $(ACTION_PORT) --actions actions
+	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
 run: credentials $(MODEL) web ## start the action server, the Rasa server and the demo web page, and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	$(RASA) run actions --port $(ACTION_PORT) --actions actions & \
+	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
 	$(BIN)/python -m http.server --bind 127.0.0.1 $(WEB_PORT) -d web >/dev/null 2>&1 & \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
-	$(RASA) run --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
+	$(RASA_SERVER) --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
+
+purge: $(BIN)/.installed ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)
+	$(BIN)/python scripts/purge_conversations.py --older-than-days $(RETENTION_DAYS)
 
 shell: $(MODEL) ## talk to the assistant in the terminal
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	if ! curl -s -o /dev/null localhost:$(ACTION_PORT)/health; then \
-		$(RASA) run actions --port $(ACTION_PORT) --actions actions >/tmp/thrombectomy-actions.log 2>&1 & \
+		SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions >/tmp/thrombectomy-actions.log 2>&1 & \
 	fi; \
 	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 

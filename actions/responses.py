@@ -17,6 +17,9 @@ MEDICAL_ADVICE_DECLINED = "utter_medical_advice_declined"
 CARE_TEAM_CONTACT = "utter_care_team_contact"
 CARE_TEAM_CONTACT_UNSET = "utter_care_team_contact_unset"
 CARE_TEAM_HOURS = "utter_care_team_hours"
+DATA_DELETED = "utter_data_deleted"
+# said by the Rasa server itself when the action server cannot be reached
+SERVICE_UNAVAILABLE = "utter_service_unavailable"
 
 LABEL_NEXT_STEP = "utter_button_next_step"
 LABEL_PREVIOUS_STEP = "utter_button_previous_step"

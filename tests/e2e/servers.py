@@ -16,6 +16,16 @@ import requests
 from tests.conftest import ROOT
 
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
+# `rasa run`, locked down (HTTP API off unless ENABLE_API=1 with a token): what `make run` starts
+RASA_SERVER = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "rasa_server.py")]
+
+
+# The defaults the Makefile exports for endpoints.yml (SQLite tracker store, in-memory lock store).
+STORE_DEFAULTS = {
+    "TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB_HOST": "", "TRACKER_DB_PORT": "", "TRACKER_DB_USER": "",
+    "TRACKER_DB_PASSWORD": "", "LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "localhost",
+    "LOCK_STORE_PORT": "6379", "LOCK_STORE_DB": "1", "LOCK_STORE_PASSWORD": "",
+}
 
 
 def free_port() -> int:
@@ -28,9 +38,17 @@ class Process:
     """A server process whose output goes to a log file, shown when it fails."""
 
     def __init__(self, name: str, args: List[str], env: Dict[str, str]):
-        self.name = name
-        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
-        self.popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.name, self.args, self.env = name, args, env
+        self.start()
+
+    def start(self) -> None:
+        self.log = tempfile.NamedTemporaryFile(prefix=f"{self.name}-", suffix=".log", delete=False)
+        self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def restart(self) -> None:
+        """Stop the process (its log is dropped) and start it again with the same arguments."""
+        self.stop()
+        self.start()
 
     def output(self, limit: int = 5000) -> str:
         return Path(self.log.name).read_text(errors="replace")[-limit:]
@@ -67,23 +85,31 @@ def running_assistant(
     rasa_args: Sequence[str] = (),
     processes: Optional[Dict[str, Process]] = None,
     credentials: str = "credentials.yml",
+    tracker_db: Optional[Path] = None,
 ) -> Iterator[str]:
     """Yield the Rasa server's base URL while both servers run.
 
-    rasa_args are added to `rasa run`, e.g. ["--cors", origin] for a web page. A dict
+    rasa_args are added to `rasa run` (started through scripts/rasa_server.py), e.g. ["--cors", origin] for a web page. A dict
     passed as processes gets the running "actions" and "rasa" processes (to read logs).
     credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
+    tracker_db is the SQLite file of the conversations (endpoints.yml); by default a new
+    temporary one, deleted afterwards. Restart the Rasa server with processes["rasa"].restart().
     """
     processes = {} if processes is None else processes
     action_port, rasa_port = free_port(), free_port()
-    env = {**os.environ, "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
-    actions = Process("action-server", [RASA, "run", "actions", "--port", str(action_port), "--actions", "actions"], env)
+    scratch = tempfile.TemporaryDirectory(prefix="conversations-")
+    env = {**os.environ, **STORE_DEFAULTS,
+           "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
+           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
+    # rasa_sdk binds to SANIC_HOST (default 0.0.0.0); the Makefile sets ACTION_HOST=127.0.0.1 the same way
+    actions = Process("action-server", [RASA, "run", "actions", "--port", str(action_port), "--actions", "actions"],
+                      {"SANIC_HOST": "127.0.0.1", **env})
     processes["actions"] = actions
     rasa = None
     try:
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
         rasa = Process("rasa-server", [
-            RASA, "run", "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
+            *RASA_SERVER, "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
             "--endpoints", "endpoints.yml", "--credentials", str(credentials), *rasa_args,
         ], env)
         processes["rasa"] = rasa
@@ -94,6 +120,7 @@ def running_assistant(
         for process in (rasa, actions):
             if process is not None:
                 process.stop()
+        scratch.cleanup()
 
 
 class _WebPageHandler(SimpleHTTPRequestHandler):

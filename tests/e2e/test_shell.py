@@ -33,7 +33,7 @@ def action_server_answers(port: int) -> bool:
 
 
 @pytest.fixture
-def shell():
+def shell(tmp_path):
     """A running `make shell` on free ports; stopped (with everything it started) afterwards."""
     trained_model()
     action_port, rasa_port = free_port(), free_port()
@@ -42,6 +42,7 @@ def shell():
         "TERM": "xterm",
         "PROMPT_TOOLKIT_NO_CPR": "1",  # do not wait for the terminal to report the cursor position
         "TQDM_DISABLE": "1",
+        "TRACKER_DB": str(tmp_path / "conversations.db"),  # not the worktree's var/
     }
     child = pexpect.spawn(
         shutil.which("make"),

@@ -1,0 +1,129 @@
+"""The project's tracker store: Rasa's SQLTrackerStore, with two privacy rules.
+
+1. Personal identifiers (``privacy.redact``) are redacted from what patients
+   typed before an event is written: the message text, the text in the parse
+   data, extracted entity values and text slot values. The bot answers from
+   the raw message in memory; only storage sees the redacted one.
+2. "Forget me": when the new events set the ``data_deletion_requested`` slot
+   (``action_delete_conversation``), every stored event of that conversation is
+   deleted and nothing of it is written.
+
+Configured in ``endpoints.yml`` from environment variables (README table):
+SQLite (a file under ``var/``) by default, PostgreSQL in production. Empty
+values mean "not set", so the Makefile can export empty defaults.
+"""
+import copy
+import json
+import logging
+import os
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Text
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from privacy.redact import redact
+
+logger = logging.getLogger(__name__)
+
+DELETION_SLOT = "data_deletion_requested"
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
+    """A copy of a serialised event with personal identifiers redacted."""
+    data = copy.deepcopy(data)
+    if data.get("event") == "user":
+        data["text"] = redact(data.get("text"))
+        parse_data = data.get("parse_data") or {}
+        if "text" in parse_data:
+            parse_data["text"] = redact(parse_data["text"])
+        for entity in parse_data.get("entities") or []:
+            entity["value"] = redact(entity.get("value"))
+    elif data.get("event") == "slot":
+        data["value"] = redact(data.get("value"))
+    return data
+
+
+def deletion_requested(events) -> bool:
+    return any(isinstance(e, SlotSet) and e.key == DELETION_SLOT and e.value for e in events)
+
+
+class PrivateSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that redacts identifiers and honours "forget me"."""
+
+    def __init__(self, domain=None, dialect: Text = "sqlite", host: Optional[Text] = None,
+                 port: Optional[Any] = None, db: Text = "var/conversations.db",
+                 username: Optional[Text] = None, password: Optional[Text] = None,
+                 event_broker=None, login_db: Optional[Text] = None, query: Optional[Dict] = None,
+                 **kwargs: Any) -> None:
+        dialect = _blank_to_none(dialect) or "sqlite"
+        db = _blank_to_none(db) or "var/conversations.db"
+        if dialect == "sqlite":
+            Path(db).parent.mkdir(parents=True, exist_ok=True)
+        super().__init__(
+            domain=domain, dialect=dialect, host=_blank_to_none(host), port=_blank_to_none(port),
+            db=db, username=_blank_to_none(username), password=_blank_to_none(password),
+            event_broker=event_broker, login_db=_blank_to_none(login_db), query=query, **kwargs,
+        )
+
+    async def delete(self, sender_id: Text) -> int:
+        """Delete every stored event of a conversation (all sessions); the number deleted."""
+        with self.session_scope() as session:
+            count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
+        return count
+
+    def purge_older_than(self, cutoff: float) -> List[Text]:
+        """Delete the conversations whose last event is older than ``cutoff`` (a Unix time).
+
+        Returns the conversations deleted. A conversation still in use keeps all its events.
+        """
+        import sqlalchemy as sa
+
+        with self.session_scope() as session:
+            last_event = sa.func.max(self.SQLEvent.timestamp)
+            old = [sender for (sender,) in session.query(self.SQLEvent.sender_id)
+                   .group_by(self.SQLEvent.sender_id).having(last_event < cutoff).all()]
+            if old:
+                session.query(self.SQLEvent).filter(self.SQLEvent.sender_id.in_(old)).delete(
+                    synchronize_session=False)
+                session.commit()
+        return old
+
+    @classmethod
+    def from_environment(cls, environ: Optional[Mapping[str, str]] = None) -> "PrivateSQLTrackerStore":
+        """The store endpoints.yml describes, from the same environment variables."""
+        environ = os.environ if environ is None else environ
+        return cls(
+            dialect=environ.get("TRACKER_DB_DIALECT", ""), host=environ.get("TRACKER_DB_HOST", ""),
+            port=environ.get("TRACKER_DB_PORT", ""), db=environ.get("TRACKER_DB", ""),
+            username=environ.get("TRACKER_DB_USER", ""), password=environ.get("TRACKER_DB_PASSWORD", ""),
+        )
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        with self.session_scope() as session:
+            events = list(self._additional_events(session, tracker))
+            if deletion_requested(events):
+                count = session.query(self.SQLEvent).filter(
+                    self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
+                logger.info(f"Deleted a conversation on the patient's request ({count} events).")
+                return
+            for event in events:
+                data = redact_event(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.commit()
+        logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")

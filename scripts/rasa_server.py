@@ -1,0 +1,117 @@
+"""`rasa run`, locked down: what `make run` and the end-to-end tests start.
+
+- Rasa's HTTP API (conversations, trackers, models) is off unless ENABLE_API=1.
+  With ENABLE_API=1 it needs RASA_API_TOKEN: without one the server refuses to
+  start. The token is passed to Rasa inside this process, so it never shows in
+  the process list. `--enable-api` and `--auth-token` on the command line are
+  refused: only the environment switches the API on.
+- Even with the API on, the model cannot be replaced, unloaded or retrained
+  over HTTP (PUT /model, DELETE /model, POST /model/train answer 403): a clinic
+  deploys a model by restarting the server with it.
+- When the action server cannot be reached (down, restarting, failing), the
+  patient gets `utter_service_unavailable` (try again shortly or call the
+  clinic) instead of silence; Rasa 3.6 would only log the error. The
+  conversation is unchanged, so the same question works once it is back.
+- Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
+  origins get CORS headers).
+
+Usage: python scripts/rasa_server.py [rasa run options]
+"""
+import logging
+import os
+import sys
+from typing import List, Mapping, Optional
+
+logger = logging.getLogger("rasa_server")
+
+SERVICE_UNAVAILABLE = "utter_service_unavailable"
+
+REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
+LOCKED_OPTIONS = ("--enable-api", "--auth-token")
+ON = ("1", "true", "yes", "on")
+
+
+class StartRefused(Exception):
+    """The server must not start with this configuration."""
+
+
+def rasa_arguments(args: List[str], environ: Mapping[str, str]) -> List[str]:
+    """The `rasa run` command line for these options and this environment."""
+    for arg in args:
+        if arg.split("=")[0] in LOCKED_OPTIONS:
+            raise StartRefused(f"{arg.split('=')[0]} is not accepted here: set ENABLE_API=1 and RASA_API_TOKEN")
+    command = ["run", *args]
+    if environ.get("ENABLE_API", "").strip().lower() in ON:
+        token = environ.get("RASA_API_TOKEN", "").strip()
+        if not token:
+            raise StartRefused("ENABLE_API=1 needs RASA_API_TOKEN (a long random secret); not starting")
+        command += ["--enable-api", "--auth-token", token]
+    return command
+
+
+async def refuse_model_changes(request):
+    from sanic import response
+
+    if (request.method, request.path.rstrip("/")) in REFUSED:
+        return response.json(
+            {"status": "failure", "reason": "Forbidden",
+             "message": "Models are not changed over HTTP here: restart the server with the new model.",
+             "code": 403}, status=403)
+    return None
+
+
+def lock_down_api() -> None:
+    """Every Rasa app with the HTTP API gets the middleware that refuses model changes."""
+    import rasa.server
+
+    create_app = rasa.server.create_app
+
+    def create_locked_app(*args, **kwargs):
+        app = create_app(*args, **kwargs)
+        app.register_middleware(refuse_model_changes, "request")
+        return app
+
+    rasa.server.create_app = create_locked_app
+
+
+def say_when_actions_fail() -> None:
+    """A custom action that cannot run answers with SERVICE_UNAVAILABLE instead of nothing."""
+    from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
+    from rasa.shared.exceptions import RasaException
+
+    if getattr(RemoteAction.run, "says_when_it_fails", False):
+        return
+    run = RemoteAction.run
+
+    async def run_or_apologise(self, output_channel, nlg, tracker, domain):
+        try:
+            return await run(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except RasaException as error:
+            logger.error(f"Custom action '{self.name()}' failed, the patient is told to try again: {error}")
+            message = await nlg.generate(SERVICE_UNAVAILABLE, tracker, output_channel.name())
+            return [create_bot_utterance(message)] if message else []
+
+    run_or_apologise.says_when_it_fails = True
+    RemoteAction.run = run_or_apologise
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        command = rasa_arguments(argv, os.environ)
+    except StartRefused as refused:
+        print(f"rasa server: {refused}", file=sys.stderr)
+        return 2
+    lock_down_api()
+    say_when_actions_fail()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *command]
+    rasa_main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

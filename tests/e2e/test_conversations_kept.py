@@ -1,0 +1,124 @@
+"""Conversations are kept in the SQLite tracker store: across restarts, redacted, deletable."""
+import json
+import sqlite3
+import uuid
+
+import pytest
+import requests
+
+from tests.e2e.servers import running_assistant
+from tests.model_helpers import trained_model
+
+pytestmark = pytest.mark.model
+
+RAW_IDENTIFIERS = ("07700", "900123", "jo.bloggs@example.org", "12/03/1980", "MRN1234567")
+
+
+def say(url, sender, text):
+    reply = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    assert reply.status_code == 200
+    return reply.json()
+
+
+def stored(db, sender=None):
+    with sqlite3.connect(db) as connection:
+        query = "SELECT sender_id, type_name, data FROM events"
+        if sender is None:
+            return connection.execute(query).fetchall()
+        return connection.execute(query + " WHERE sender_id = ?", (sender,)).fetchall()
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    db = tmp_path_factory.mktemp("var") / "conversations.db"
+    processes = {}
+    with running_assistant(trained_model(), processes=processes, tracker_db=db) as url:
+        yield url, db, processes
+
+
+def test_a_restarted_rasa_server_carries_on_where_the_conversation_was(assistant):
+    url, db, processes = assistant
+    patient = str(uuid.uuid4())
+    assert say(url, patient, "what happens first?")[0]["text"].startswith("Step 1 of 6:")
+    assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
+    assert say(url, patient, "next")[0]["text"].startswith("Step 3 of 6:")
+
+    processes["rasa"].restart()
+    processes["rasa"].wait_until_up(url + "/")
+
+    assert say(url, patient, "next")[0]["text"].startswith("Step 4 of 6:")
+    slots = [json.loads(data) for _, kind, data in stored(db, patient) if kind == "slot"]
+    assert slots[-1] == {**slots[-1], "name": "current_step", "value": "clot_removal"}
+
+
+def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
+    url, db, processes = assistant
+    patient = str(uuid.uuid4())
+    reply = say(url, patient, "my number is 07700 900123, what happens first?")
+    assert reply[0]["text"].startswith("Step 1 of 6:")
+    say(url, patient, "my email is jo.bloggs@example.org, born 12/03/1980, record MRN1234567. what is a stent?")
+
+    rows = stored(db, patient)
+    user_texts = [json.loads(data)["text"] for _, kind, data in rows if kind == "user"]
+    assert user_texts[0] == "my number is [phone], what happens first?"
+    everything = json.dumps(stored(db))
+    for identifier in RAW_IDENTIFIERS:
+        assert identifier not in everything
+    logs = processes["rasa"].output(limit=10**7) + processes["actions"].output(limit=10**7)
+    for identifier in RAW_IDENTIFIERS:
+        assert identifier not in logs
+
+
+def test_forget_me_asks_first_then_deletes_the_conversation(assistant):
+    url, db, _ = assistant
+    patient, other = str(uuid.uuid4()), str(uuid.uuid4())
+    say(url, other, "what happens first?")
+    say(url, patient, "what happens first?")
+
+    ask = say(url, patient, "please forget me")
+    assert ask[0]["text"].startswith("Deleting this conversation")
+    assert [b["payload"] for b in ask[0]["buttons"]] == ["/affirm", "/deny"]
+    assert stored(db, patient)
+
+    done = say(url, patient, "/affirm")
+    assert done[0]["text"].startswith("Your conversation is deleted")
+    assert stored(db, patient) == []
+    assert stored(db, other)
+
+    # the patient can start again; "next" now starts at the beginning
+    assert say(url, patient, "next")[0]["text"].startswith("Step 1 of 6:")
+
+
+def test_a_no_to_forget_me_keeps_everything(assistant):
+    url, db, _ = assistant
+    patient = str(uuid.uuid4())
+    say(url, patient, "what happens first?")
+    say(url, patient, "delete my data")
+    kept = say(url, patient, "no")
+    assert kept[0]["text"].startswith("Nothing deleted")
+    assert stored(db, patient)
+    assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
+
+
+def test_the_http_api_is_off_by_default(assistant):
+    url, _, _ = assistant
+    assert requests.get(f"{url}/status", timeout=30).status_code == 404
+    assert requests.put(f"{url}/model", json={"model_file": "/tmp/x.tar.gz"}, timeout=30).status_code in (404, 405)
+    assert requests.get(f"{url}/conversations/someone/tracker", timeout=30).status_code == 404
+
+
+def test_with_the_action_server_down_the_patient_is_told_and_can_carry_on_later(assistant):
+    url, _, processes = assistant
+    patient = str(uuid.uuid4())
+    assert say(url, patient, "what happens first?")[0]["text"].startswith("Step 1 of 6:")
+
+    actions = processes["actions"]
+    actions.stop()
+    down = say(url, patient, "next")
+    assert [message["text"].split("\n")[0] for message in down] == ["Sorry, I can't answer right now"]
+    assert "call your clinic" in down[0]["text"]
+
+    actions.start()
+    port = actions.args[actions.args.index("--port") + 1]
+    actions.wait_until_up(f"http://127.0.0.1:{port}/health")
+    assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
