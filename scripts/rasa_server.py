@@ -12,6 +12,8 @@
   patient gets `utter_service_unavailable` (try again shortly or call the
   clinic) instead of silence; Rasa 3.6 would only log the error. The
   conversation is unchanged, so the same question works once it is back.
+- Custom action answers are checked with a validator built once (see
+  rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
   origins get CORS headers).
 
@@ -21,6 +23,8 @@ import logging
 import os
 import sys
 from typing import List, Mapping, Optional
+
+from rasa_speedups import cache_action_result_validator  # noqa: E402 (beside this script)
 
 logger = logging.getLogger("rasa_server")
 
@@ -106,6 +110,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 2
     lock_down_api()
     say_when_actions_fail()
+    cache_action_result_validator()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]
