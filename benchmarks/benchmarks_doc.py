@@ -114,10 +114,7 @@ def write(path: Path, project, stock, levels, args) -> Path:
         f"Command: `{args.command}` (levels `--levels {args.levels}` as patients:seconds; `--think S` adds a pause"
         " after each answer; `--no-profile` skips sampling the Rasa servers with py-spy during the last level).",
         "",
-        "## Machine",
-        "",
-        *machine.describe(),
-        "",
+        *machine.section(),
     ]
     path.write_text("\n".join(lines))
     return path

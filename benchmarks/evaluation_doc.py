@@ -129,10 +129,7 @@ def write(path: Path, project, stock, args) -> Path:
         f"rasa test nlu --nlu data/nlu --config CONFIG --cross-validation --folds {args.folds} --out results/evaluate/SIDE/cross-validation",
         "```",
         "",
-        "## Machine",
-        "",
-        *machine.describe(),
-        "",
+        *machine.section(),
     ]
     path.write_text("\n".join(lines))
     return path

@@ -28,3 +28,8 @@ def describe() -> List[str]:
         free,
         "```",
     ]
+
+
+def section() -> List[str]:
+    """The "Machine" section that ends each generated document."""
+    return ["## Machine", "", *describe(), ""]
