@@ -12,8 +12,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import responses
 from actions.base import SafeAction
-
-DELETION_SLOT = "data_deletion_requested"
+from privacy import DELETION_SLOT
 
 
 class ActionDeleteConversation(SafeAction):

@@ -24,11 +24,10 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from privacy import DELETION_SLOT
 from privacy.redact import redact
 
 logger = logging.getLogger(__name__)
-
-DELETION_SLOT = "data_deletion_requested"
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -72,12 +71,16 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             event_broker=event_broker, login_db=_blank_to_none(login_db), query=query, **kwargs,
         )
 
+    def _delete_conversation(self, session: Any, sender_id: Text) -> int:
+        """Delete every stored event of a conversation (all sessions); the number deleted."""
+        count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+        session.commit()
+        return count
+
     async def delete(self, sender_id: Text) -> int:
         """Delete every stored event of a conversation (all sessions); the number deleted."""
         with self.session_scope() as session:
-            count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
-            session.commit()
-        return count
+            return self._delete_conversation(session, sender_id)
 
     def purge_older_than(self, cutoff: float) -> List[Text]:
         """Delete the conversations whose last event is older than ``cutoff`` (a Unix time).
@@ -110,9 +113,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             events = list(self._additional_events(session, tracker))
             if deletion_requested(events):
-                count = session.query(self.SQLEvent).filter(
-                    self.SQLEvent.sender_id == tracker.sender_id).delete()
-                session.commit()
+                count = self._delete_conversation(session, tracker.sender_id)
                 logger.info(f"Deleted a conversation on the patient's request ({count} events).")
                 return
             for event in events:
