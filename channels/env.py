@@ -4,6 +4,9 @@ A channel is off when none of its variables is set, on when all its required
 ones are set, and a configuration error otherwise. Required values go into the
 credentials file as ``${VARIABLE}`` references (Rasa reads them from the
 environment at start-up), so no secret is written to disk.
+
+The web chat's session secret (``SESSION_SECRET``) is read from the environment
+by its channel when the Rasa server starts (``session_secret``).
 """
 import os
 from dataclasses import dataclass, field
@@ -12,6 +15,8 @@ from typing import Dict, List, Mapping, Optional
 TELEGRAM_API_URL = "https://api.telegram.org"
 TWILIO_API_URL = "https://api.twilio.com"
 FACEBOOK_API_URL = "https://graph.facebook.com"
+# signs the web chat's session ids (channels/session_ids.py); every replica needs the same one
+SESSION_SECRET = "SESSION_SECRET"
 
 
 class ChannelConfigError(ValueError):
@@ -103,3 +108,14 @@ def enabled_channels(environ: Mapping[str, str] = os.environ) -> Dict[str, Dict[
     if errors:
         raise ChannelConfigError("\n".join(errors))
     return sections
+
+
+def session_secret(environ: Mapping[str, str] = os.environ) -> str:
+    """The web chat's session secret; ChannelConfigError when it is unset."""
+    secret = environ.get(SESSION_SECRET, "").strip()
+    if not secret:
+        raise ChannelConfigError(
+            f"{SESSION_SECRET} is not set: the web chat signs its session ids with it. Set it to a long "
+            "random secret, the same on every Rasa server, e.g. "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))' (`make run` makes one in var/).")
+    return secret
