@@ -1,5 +1,5 @@
-"""Quick replies on each messaging app, within the app's limits, and replies
-that name a choice ("1", "Next step") instead of sending its payload."""
+"""Quick replies on each messaging app, within the app's limits, replies that name a choice
+("1", "Next step") instead of sending its payload, and REST conversations namespaced."""
 import hashlib
 import hmac
 
@@ -9,6 +9,7 @@ from sanic.request import RequestParameters
 
 from channels.buttons import chunked, fits_bytes, numbered_choices, truncate, with_numbered_choices
 from channels.choices import ChoiceMemory, ShortPayloads
+from channels.rest import rest_sender_id
 from channels.facebook import messenger_messages, signature_valid
 from channels.telegram import CALLBACK_DATA_BYTES, keyboard_buttons, keyboard_layout
 from twilio.request_validator import RequestValidator
@@ -210,3 +211,11 @@ def test_messenger_signature():
     assert not signature_valid("s3cret", body + b" ", {"X-Hub-Signature-256": sign("s3cret", body, "sha256")})
     assert not signature_valid("s3cret", body, {"X-Hub-Signature": sign("s3cret", body, "md5")})
     assert not signature_valid("s3cret", body, {})
+
+
+@pytest.mark.parametrize("sender, stored", [
+    ("me", "rest:me"), ("+15550001111", "rest:+15550001111"), ("web:abc", "rest:web:abc"),
+    (12345, "rest:12345"), (None, "rest:default"),
+])
+def test_rest_conversations_are_namespaced(sender, stored):
+    assert rest_sender_id(sender) == stored

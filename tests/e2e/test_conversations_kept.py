@@ -47,7 +47,7 @@ def test_a_restarted_rasa_server_carries_on_where_the_conversation_was(assistant
     processes["rasa"].wait_until_up(url + "/")
 
     assert say(url, patient, "next")[0]["text"].startswith("Step 4 of 6:")
-    slots = [json.loads(data) for _, kind, data in stored(db, patient) if kind == "slot"]
+    slots = [json.loads(data) for _, kind, data in stored(db, f"rest:{patient}") if kind == "slot"]
     assert slots[-1] == {**slots[-1], "name": "current_step", "value": "clot_removal"}
 
 
@@ -58,7 +58,7 @@ def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
     assert reply[0]["text"].startswith("Step 1 of 6:")
     say(url, patient, "my email is jo.bloggs@example.org, born 12/03/1980, record MRN1234567. what is a stent?")
 
-    rows = stored(db, patient)
+    rows = stored(db, f"rest:{patient}")
     user_texts = [json.loads(data)["text"] for _, kind, data in rows if kind == "user"]
     assert user_texts[0] == "my number is [phone], what happens first?"
     everything = json.dumps(stored(db))
@@ -78,12 +78,12 @@ def test_forget_me_asks_first_then_deletes_the_conversation(assistant):
     ask = say(url, patient, "please forget me")
     assert ask[0]["text"].startswith("Deleting this conversation")
     assert [b["payload"] for b in ask[0]["buttons"]] == ["/affirm", "/deny"]
-    assert stored(db, patient)
+    assert stored(db, f"rest:{patient}")
 
     done = say(url, patient, "/affirm")
     assert done[0]["text"].startswith("Your conversation is deleted")
-    assert stored(db, patient) == []
-    assert stored(db, other)
+    assert stored(db, f"rest:{patient}") == []
+    assert stored(db, f"rest:{other}")
 
     # the patient can start again; "next" now starts at the beginning
     assert say(url, patient, "next")[0]["text"].startswith("Step 1 of 6:")
@@ -96,7 +96,7 @@ def test_a_no_to_forget_me_keeps_everything(assistant):
     say(url, patient, "delete my data")
     kept = say(url, patient, "no")
     assert kept[0]["text"].startswith("Nothing deleted")
-    assert stored(db, patient)
+    assert stored(db, f"rest:{patient}")
     assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
 
 

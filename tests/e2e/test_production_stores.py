@@ -42,6 +42,7 @@ def test_postgresql_and_redis_keep_the_conversation_redacted_across_a_restart():
         "LOCK_STORE_PORT": e.get("TEST_REDIS_PORT", "6379"), "LOCK_STORE_PASSWORD": e.get("TEST_REDIS_PASSWORD", ""),
     }
     patient = str(uuid.uuid4())
+    stored_as = f"rest:{patient}"  # channels/rest.py namespaces REST conversations
     processes = {}
     with running_assistant(trained_model(), env, processes=processes) as url:
         assert say(url, patient, "my number is 07700 900123, what happens first?")[0]["text"].startswith("Step 1")
@@ -52,11 +53,11 @@ def test_postgresql_and_redis_keep_the_conversation_redacted_across_a_restart():
             "postgresql", env["TRACKER_DB_USER"], env["TRACKER_DB_PASSWORD"], env["TRACKER_DB_HOST"],
             int(env["TRACKER_DB_PORT"]), env["TRACKER_DB"]))
         with engine.connect() as connection:
-            rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": patient}).all()
+            rows = connection.execute(sa.text("SELECT data FROM events WHERE sender_id = :s"), {"s": stored_as}).all()
         assert rows
         assert "900123" not in json.dumps([row[0] for row in rows])
         say(url, patient, "forget me")
         say(url, patient, "/affirm")
         with engine.connect() as connection:
-            count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": patient})
+            count = connection.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": stored_as})
             assert count.scalar() == 0
