@@ -24,6 +24,9 @@ RASA_SERVER := $(BIN)/python scripts/rasa_server.py
 RASA_URL ?= http://localhost:$(RASA_PORT)
 CORS_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
+# Signs the web chat's session ids (channels/socketio.py). `make run` without SESSION_SECRET in the
+# environment uses this file, made once (git-ignored), so a restart keeps the widget's conversations.
+SESSION_SECRET_FILE := var/session-secret
 CHROMIUM := /usr/bin/chromium
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 # Where conversations are kept (endpoints.yml; README "Conversations and privacy"): a SQLite
@@ -102,18 +105,23 @@ $(CHROMIUM):
 
 browser: $(CHROMIUM) ## install Debian's chromium for the browser tests (only if missing)
 
+$(SESSION_SECRET_FILE): | $(BIN)/.installed
+	@mkdir -p $(@D)
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
 credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml plus Telegram / Twilio / Messenger if set in the environment
 	@$(BIN)/python scripts/credentials.py --out $(CREDENTIALS)
 
 actions: $(BIN)/.installed ## run the action server in the foreground
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: credentials $(MODEL) web ## start the action server, the Rasa server and the demo web page, and say how to talk to them
+run: credentials $(MODEL) web $(SESSION_SECRET_FILE) ## start the action server, the Rasa server and the demo web page, and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
 	$(BIN)/python -m http.server --bind 127.0.0.1 $(WEB_PORT) -d web >/dev/null 2>&1 & \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
+	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" \
 	$(RASA_SERVER) --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
 
 purge: $(BIN)/.installed ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)

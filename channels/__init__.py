@@ -1,9 +1,12 @@
-"""Messaging-app channels: Rasa's own connectors, configured from the environment.
+"""Channels: Rasa's own connectors, configured from the environment.
 
 - ``env``: which environment variables configure which channel (no Rasa import,
-  so ``scripts/credentials.py`` stays fast).
+  so ``scripts/credentials.py`` stays fast), and the web chat's session secret.
 - ``buttons``: quick replies as numbered text, and length limits.
 - ``choices``: the numbered choices offered last to each sender, and what a
   reply of "1" or a label means.
 - ``telegram``, ``twilio``, ``facebook``: one subclass of Rasa's connector each.
+- ``rest``: Rasa's REST channel, its conversations stored as ``rest:<sender>``.
+- ``socketio``: the web chat, with server-issued session ids (``session_ids``)
+  bound to each connection, open to the pages `--cors` allows (``browser_origins``).
 """

@@ -1,5 +1,6 @@
 """Start the real action server and Rasa server on free loopback ports."""
 import os
+import secrets
 import socket
 import subprocess
 import tempfile
@@ -94,13 +95,15 @@ def running_assistant(
     credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
     tracker_db is the SQLite file of the conversations (endpoints.yml); by default a new
     temporary one, deleted afterwards. Restart the Rasa server with processes["rasa"].restart().
+    The web chat's SESSION_SECRET is a new random one unless extra_env gives it.
     """
     processes = {} if processes is None else processes
     action_port, rasa_port = free_port(), free_port()
     scratch = tempfile.TemporaryDirectory(prefix="conversations-")
     env = {**os.environ, **STORE_DEFAULTS,
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
-           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook", **(extra_env or {})}
+           "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+           "SESSION_SECRET": secrets.token_urlsafe(48), **(extra_env or {})}
     # rasa_sdk binds to SANIC_HOST (default 0.0.0.0); the Makefile sets ACTION_HOST=127.0.0.1 the same way
     actions = Process("action-server", [RASA, "run", "actions", "--port", str(action_port), "--actions", "actions"],
                       {"SANIC_HOST": "127.0.0.1", **env})
