@@ -4,6 +4,7 @@ Debian's chromium (`make browser`) driven by Playwright; the widget comes from w
 (`make web`). Screenshots go to artifacts/.
 """
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,7 @@ LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(tmp_path_factory):
     """The page's URL while the action server, the Rasa server (socketio, CORS for the page) and the page run."""
     for needed, how in ((WIDGET, "make web"), (CHROMIUM, "make browser")):
         if not needed.exists():
@@ -38,10 +39,12 @@ def site():
     web_port = free_port()
     origin = f"http://127.0.0.1:{web_port}"
     processes = {}
-    with running_assistant(trained_model(), rasa_args=["--cors", origin], processes=processes) as rasa_url:
+    db = tmp_path_factory.mktemp("var") / "conversations.db"
+    with running_assistant(trained_model(), rasa_args=["--cors", origin], processes=processes,
+                           tracker_db=db) as rasa_url:
         config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "{rasa_url}" }};\n'
         with serving_web_page(WEB, config_js, port=web_port) as page_url:
-            yield {"url": page_url + "/", "rasa": processes["rasa"]}
+            yield {"url": page_url + "/", "rasa": processes["rasa"], "db": db}
         log = processes["rasa"].output(limit=10**7)
         assert "was never awaited" not in log, (
             "python-socketio is too new for Rasa 3.6 (pin 5.9.0): replies never reach the widget\n" + log[-3000:]
@@ -162,6 +165,57 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         assert watched.errors == [] and watched.unexpected_console_errors() == []
     finally:
         watched.close()
+
+
+def stored_session_id(page):
+    """The session id the widget keeps in local storage (rasa-webchat's "chat_session")."""
+    return page.evaluate("JSON.parse(window.localStorage.getItem('chat_session') || '{}').session_id")
+
+
+def test_another_browser_given_a_stored_id_does_not_see_that_conversation(site, browser):
+    """Browser B puts A's conversation id, as the tracker store keeps it (web:<random part>), in its storage."""
+    a = Watched(browser)
+    b = Watched(browser)
+    try:
+        a.page.goto(site["url"])
+        a.page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(a.page, "I can explain each step")
+        send(a.page, "what happens first?")
+        wait_for_bot_text(a.page, "Step 1 of 6")
+        send(a.page, "next")
+        wait_for_bot_text(a.page, "Step 2 of 6")
+        a_session = stored_session_id(a.page)
+        a_stored_sender = "web:" + a_session.split(".")[0]
+        with sqlite3.connect(site["db"]) as connection:  # really A's conversation in the tracker store
+            assert connection.execute("SELECT 1 FROM events WHERE sender_id = ?", (a_stored_sender,)).fetchall()
+
+        b.page.goto(site["url"])
+        b.page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(b.page, "I can explain each step")
+        b.page.evaluate("""forged => {
+            const session = JSON.parse(window.localStorage.getItem('chat_session'));
+            session.session_id = forged;
+            window.localStorage.setItem('chat_session', JSON.stringify(session));
+        }""", a_stored_sender)
+        b.page.reload()
+        sync_api.expect(b.page.locator(".rw-conversation-container")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        # the server gave B a new session, which the widget now keeps
+        b.page.wait_for_function("forged => JSON.parse(window.localStorage.getItem('chat_session')).session_id "
+                                 "!== forged", arg=a_stored_sender, timeout=REPLY_TIMEOUT_MS)
+        b_session = stored_session_id(b.page)
+        assert b_session not in (a_session, a_stored_sender) and "." in b_session
+        send(b.page, "next")
+        wait_for_bot_text(b.page, "Step 1 of 6")  # from the start, not A's step 3
+        b.page.wait_for_timeout(2000)
+        assert not any("Step 2 of 6" in text or "Step 3 of 6" in text for text in bot_texts(b.page))
+
+        # A is where it was
+        send(a.page, "next")
+        wait_for_bot_text(a.page, "Step 3 of 6")
+        assert a.errors == [] and b.errors == [] and a.outside == [] and b.outside == []
+    finally:
+        a.close()
+        b.close()
 
 
 def test_the_widget_fits_a_phone_screen(site, browser):
