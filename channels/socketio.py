@@ -85,11 +85,13 @@ class SocketIOInput(RasaSocketIOInput):
         if credentials.get("jwt_key"):
             raise RasaException("channels.socketio.SocketIOInput does not support jwt_key")
         try:
-            secret = session_secret()
+            session_ids = SessionIds(session_secret())
         except ChannelConfigError as error:
             raise RasaException(str(error)) from error
+        except ValueError as error:
+            raise RasaException(f"SESSION_SECRET: {error}") from error
         return cls(
-            SessionIds(secret),
+            session_ids,
             credentials.get("user_message_evt", "user_uttered"),
             credentials.get("bot_message_evt", "bot_uttered"),
             credentials.get("namespace"),

@@ -79,3 +79,19 @@ def test_the_secret_comes_from_the_environment():
     for unset in ({}, {"SESSION_SECRET": "  "}):
         with pytest.raises(ChannelConfigError, match="SESSION_SECRET is not set"):
             session_secret(unset)
+
+
+def test_the_channel_will_not_start_without_a_usable_secret(monkeypatch):
+    from rasa.shared.exceptions import RasaException
+
+    from channels.socketio import SocketIOInput
+
+    monkeypatch.delenv("SESSION_SECRET", raising=False)
+    with pytest.raises(RasaException, match="SESSION_SECRET is not set"):
+        SocketIOInput.from_credentials({})
+    monkeypatch.setenv("SESSION_SECRET", "short")
+    with pytest.raises(RasaException, match="SESSION_SECRET: .* at least 32"):
+        SocketIOInput.from_credentials({})
+    monkeypatch.setenv("SESSION_SECRET", SECRET)
+    channel = SocketIOInput.from_credentials({"user_message_evt": "user_uttered"})
+    assert channel.name() == "socketio" and channel.session_ids.sender_id(channel.session_ids.issue())
