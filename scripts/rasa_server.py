@@ -12,6 +12,9 @@
   patient gets `utter_service_unavailable` (try again shortly or call the
   clinic) instead of silence; Rasa 3.6 would only log the error. The
   conversation is unchanged, so the same question works once it is back.
+- When the conversation store cannot be read (PostgreSQL restarting), the
+  patient gets `utter_service_unavailable` too, and nothing is stored
+  (store_outage.py); the server carries on by itself once the store is back.
 - Custom action answers are checked with a validator built once (see
   rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
@@ -25,10 +28,9 @@ import sys
 from typing import List, Mapping, Optional
 
 from rasa_speedups import cache_action_result_validator  # noqa: E402 (beside this script)
+from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
 logger = logging.getLogger("rasa_server")
-
-SERVICE_UNAVAILABLE = "utter_service_unavailable"
 
 REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
 LOCKED_OPTIONS = ("--enable-api", "--auth-token")
@@ -111,6 +113,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     lock_down_api()
     say_when_actions_fail()
     cache_action_result_validator()
+    answer_when_store_unavailable()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]
