@@ -55,7 +55,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_PIPELINE)/.built
 
-.PHONY: help install spacy validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e clean
+.PHONY: help install spacy validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -157,6 +157,20 @@ evaluate: $(MODEL) ## NLU quality beside stock Rasa (held-out set, red flags, cr
 
 bench: $(MODEL) ## latency, throughput, memory and training time beside stock Rasa, over REST: docs/benchmarks.md
 	TQDM_DISABLE=1 $(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
+# pip-audit lives in its own venv, never in the Rasa one: security/audit-tools.lock pins it.
+AUDIT_VENV := .venv-audit
+AUDIT_ARGS ?=
+
+$(AUDIT_VENV)/.installed: security/audit-tools.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found"; exit 1; }
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON310) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/pip install -qq --disable-pip-version-check --no-deps -r security/audit-tools.lock
+	$(AUDIT_VENV)/bin/pip check
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed $(BIN)/.installed ## known advisories in requirements.lock: pip-audit if its service answers, else the triaged list security/advisories.yml
+	$(BIN)/python scripts/audit.py --pip-audit $(AUDIT_VENV)/bin/pip-audit $(AUDIT_ARGS)
 
 clean: ## remove generated files (keeps .venv)
 	rm -rf build models/*.tar.gz results .pytest_cache web/config.js
