@@ -15,6 +15,8 @@
 - When the conversation store cannot be read (PostgreSQL restarting), the
   patient gets `utter_service_unavailable` too, and nothing is stored
   (store_outage.py); the server carries on by itself once the store is back.
+- Custom action calls carry the current conversation session only
+  (current_session_only.py), never a returning patient's old sessions.
 - Custom action answers are checked with a validator built once (see
   rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
@@ -27,7 +29,8 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
-from rasa_speedups import cache_action_result_validator  # noqa: E402 (beside this script)
+from current_session_only import send_current_session_only  # noqa: E402 (beside this script)
+from rasa_speedups import cache_action_result_validator  # noqa: E402
 from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
 logger = logging.getLogger("rasa_server")
@@ -114,6 +117,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     say_when_actions_fail()
     cache_action_result_validator()
     answer_when_store_unavailable()
+    send_current_session_only()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]

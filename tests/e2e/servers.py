@@ -29,6 +29,7 @@ def running_assistant(
     processes: Optional[Dict[str, Process]] = None,
     credentials: str = "credentials.yml",
     tracker_db: Optional[Path] = None,
+    action_port: Optional[int] = None,
 ) -> Iterator[str]:
     """Yield the Rasa server's base URL while both servers run.
 
@@ -37,9 +38,11 @@ def running_assistant(
     credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
     tracker_db is the SQLite file of the conversations (endpoints.yml); by default a new
     temporary one, deleted afterwards. Restart the Rasa server with processes["rasa"].restart().
+    action_port: where the action server listens (a free port if None); set ACTION_SERVER_URL in
+    extra_env to put something between the two servers.
     """
     processes = {} if processes is None else processes
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port = action_port or free_port(), free_port()
     scratch = tempfile.TemporaryDirectory(prefix="conversations-")
     env = {**os.environ, **STORE_DEFAULTS,
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
