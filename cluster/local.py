@@ -73,7 +73,10 @@ def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional
 
         env = {**os.environ, **postgres.environment(), **redis.environment(),
                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-               "SESSION_SECRET": keys["session_secret"], **(extra_env or {})}
+               "SESSION_SECRET": keys["session_secret"],
+               # each replica's PostgreSQL connections (Rasa's default, 50 + 100, would let two
+               # replicas exceed PostgreSQL's 100 connections): replicas x 30 stays below it
+               "SQL_POOL_SIZE": "10", "SQL_MAX_OVERFLOW": "20", **(extra_env or {})}
         actions = action_server(action_port, env, log_dir=logs)
         stack.callback(actions.stop)
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
