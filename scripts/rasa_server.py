@@ -15,6 +15,11 @@
 - Bad input to the REST webhook (not JSON, wrong or missing fields, empty,
   over 2,000 characters, /restart, ...) gets a 4xx whose JSON body names the
   problem, instead of a 500, silence or a lost conversation (input_guard.py).
+- When the conversation store cannot be read (PostgreSQL restarting), the
+  patient gets `utter_service_unavailable` too, and nothing is stored
+  (store_outage.py); the server carries on by itself once the store is back.
+- Custom action calls carry the current conversation session only
+  (current_session_only.py), never a returning patient's old sessions.
 - Custom action answers are checked with a validator built once (see
   rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
@@ -27,12 +32,12 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
-from input_guard import guard_rest_webhook  # noqa: E402 (beside this script)
-from rasa_speedups import cache_action_result_validator  # noqa: E402 (beside this script)
+from current_session_only import send_current_session_only  # noqa: E402 (beside this script)
+from input_guard import guard_rest_webhook  # noqa: E402
+from rasa_speedups import cache_action_result_validator  # noqa: E402
+from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
 logger = logging.getLogger("rasa_server")
-
-SERVICE_UNAVAILABLE = "utter_service_unavailable"
 
 REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
 LOCKED_OPTIONS = ("--enable-api", "--auth-token")
@@ -133,6 +138,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     guard_rest_input()
     say_when_actions_fail()
     cache_action_result_validator()
+    answer_when_store_unavailable()
+    send_current_session_only()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]
