@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional
 
-from benchmarks import evaluation_doc, fallback, rasa_cli
+from benchmarks import closeness, evaluation_doc, fallback, rasa_cli
 from benchmarks.nlu_report import NluResult, cross_validation_figures
 from benchmarks.plots import shrink_into_docs
 
@@ -111,15 +111,17 @@ def main(argv=None) -> int:
     train_stock(stock, args.retrain_stock)
     for side in (project, stock):
         evaluate(side)
+    print("[evaluate] how close the held-out set is to the training data", flush=True)
+    near = closeness.measure(ROOT / TRAINING_DATA, ROOT / HELD_OUT, ROOT / "build" / "spacy_pipeline")
     doc = DOCS / "evaluation.md"
     # Written now, and again with the cross-validation figures (they take many trainings).
-    evaluation_doc.write(doc, project, stock, args)
+    evaluation_doc.write(doc, project, stock, args, near)
     print(evaluation_doc.summary(project, stock), flush=True)
     for side in (project, stock) if args.stock_cv else (project,):
         if args.folds > 1:
             print(f"[evaluate] {side.title}: {args.folds}-fold cross-validation (trains {args.folds} models)", flush=True)
             cross_validate(side, args.folds)
-            evaluation_doc.write(doc, project, stock, args)
+            evaluation_doc.write(doc, project, stock, args, near)
     print(f"[evaluate] wrote {doc.relative_to(ROOT)}")
     return 0
 

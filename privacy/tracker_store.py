@@ -70,6 +70,19 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             db=db, username=_blank_to_none(username), password=_blank_to_none(password),
             event_broker=event_broker, login_db=_blank_to_none(login_db), query=query, **kwargs,
         )
+        if dialect != "sqlite":
+            self._check_connections_before_use()
+
+    def _check_connections_before_use(self) -> None:
+        """A server database (PostgreSQL) may restart under us: test each pooled connection
+        before use, so the first message after a restart does not fail on a dead connection."""
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _delete_conversation(self, session: Any, sender_id: Text) -> int:
         """Delete every stored event of a conversation (all sessions); the number deleted."""

@@ -12,6 +12,14 @@
   patient gets `utter_service_unavailable` (try again shortly or call the
   clinic) instead of silence; Rasa 3.6 would only log the error. The
   conversation is unchanged, so the same question works once it is back.
+- Bad input to the REST webhook (not JSON, wrong or missing fields, empty,
+  over 2,000 characters, /restart, ...) gets a 4xx whose JSON body names the
+  problem, instead of a 500, silence or a lost conversation (input_guard.py).
+- When the conversation store cannot be read (PostgreSQL restarting), the
+  patient gets `utter_service_unavailable` too, and nothing is stored
+  (store_outage.py); the server carries on by itself once the store is back.
+- Custom action calls carry the current conversation session only
+  (current_session_only.py), never a returning patient's old sessions.
 - Custom action answers are checked with a validator built once (see
   rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
@@ -24,11 +32,12 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
-from rasa_speedups import cache_action_result_validator  # noqa: E402 (beside this script)
+from current_session_only import send_current_session_only  # noqa: E402 (beside this script)
+from input_guard import guard_rest_webhook  # noqa: E402
+from rasa_speedups import cache_action_result_validator  # noqa: E402
+from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
 logger = logging.getLogger("rasa_server")
-
-SERVICE_UNAVAILABLE = "utter_service_unavailable"
 
 REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
 LOCKED_OPTIONS = ("--enable-api", "--auth-token")
@@ -78,6 +87,23 @@ def lock_down_api() -> None:
     rasa.server.create_app = create_locked_app
 
 
+def guard_rest_input() -> None:
+    """Every app `rasa run` builds (API on or off) checks REST webhook requests first (input_guard.py)."""
+    import rasa.core.run
+
+    configure_app = rasa.core.run.configure_app
+    if getattr(configure_app, "guards_rest_input", False):
+        return
+
+    def configure_guarded_app(*args, **kwargs):
+        app = configure_app(*args, **kwargs)
+        app.register_middleware(guard_rest_webhook, "request")
+        return app
+
+    configure_guarded_app.guards_rest_input = True
+    rasa.core.run.configure_app = configure_guarded_app
+
+
 def say_when_actions_fail() -> None:
     """A custom action that cannot run answers with SERVICE_UNAVAILABLE instead of nothing."""
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
@@ -109,8 +135,11 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"rasa server: {refused}", file=sys.stderr)
         return 2
     lock_down_api()
+    guard_rest_input()
     say_when_actions_fail()
     cache_action_result_validator()
+    answer_when_store_unavailable()
+    send_current_session_only()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]

@@ -1,24 +1,17 @@
 """Start the real action server and Rasa server on free loopback ports."""
 import os
 import secrets
-import socket
-import subprocess
 import tempfile
 import threading
-import time
 from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence
+from typing import Dict, Iterator, Optional, Sequence
 
-import requests
-
+from cluster.assistant import action_server, rasa_server
+from cluster.processes import Process, free_port  # noqa: F401 (free_port: used by the tests)
 from tests.conftest import ROOT
-
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
-# `rasa run`, locked down (HTTP API off unless ENABLE_API=1 with a token): what `make run` starts
-RASA_SERVER = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "rasa_server.py")]
 
 
 # The defaults the Makefile exports for endpoints.yml (SQLite tracker store, in-memory lock store).
@@ -29,56 +22,6 @@ STORE_DEFAULTS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Process:
-    """A server process whose output goes to a log file, shown when it fails."""
-
-    def __init__(self, name: str, args: List[str], env: Dict[str, str]):
-        self.name, self.args, self.env = name, args, env
-        self.start()
-
-    def start(self) -> None:
-        self.log = tempfile.NamedTemporaryFile(prefix=f"{self.name}-", suffix=".log", delete=False)
-        self.popen = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
-
-    def restart(self) -> None:
-        """Stop the process (its log is dropped) and start it again with the same arguments."""
-        self.stop()
-        self.start()
-
-    def output(self, limit: int = 5000) -> str:
-        return Path(self.log.name).read_text(errors="replace")[-limit:]
-
-    def wait_until_up(self, url: str, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.popen.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.output()}")
-            try:
-                if requests.get(url, timeout=2).status_code == 200:
-                    return
-            except requests.RequestException:
-                pass
-            time.sleep(0.5)
-        raise RuntimeError(f"{self.name} not up after {timeout}s:\n{self.output()}")
-
-    def stop(self) -> None:
-        if self.popen.poll() is None:
-            self.popen.terminate()
-            try:
-                self.popen.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.popen.kill()
-                self.popen.wait()
-        self.log.close()
-        os.unlink(self.log.name)
-
-
 @contextmanager
 def running_assistant(
     model: Path,
@@ -87,6 +30,7 @@ def running_assistant(
     processes: Optional[Dict[str, Process]] = None,
     credentials: str = "credentials.yml",
     tracker_db: Optional[Path] = None,
+    action_port: Optional[int] = None,
 ) -> Iterator[str]:
     """Yield the Rasa server's base URL while both servers run.
 
@@ -95,26 +39,23 @@ def running_assistant(
     credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
     tracker_db is the SQLite file of the conversations (endpoints.yml); by default a new
     temporary one, deleted afterwards. Restart the Rasa server with processes["rasa"].restart().
+    action_port: where the action server listens (a free port if None); set ACTION_SERVER_URL in
+    extra_env to put something between the two servers.
     The web chat's SESSION_SECRET is a new random one unless extra_env gives it.
     """
     processes = {} if processes is None else processes
-    action_port, rasa_port = free_port(), free_port()
+    action_port, rasa_port = action_port or free_port(), free_port()
     scratch = tempfile.TemporaryDirectory(prefix="conversations-")
     env = {**os.environ, **STORE_DEFAULTS,
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
            "SESSION_SECRET": secrets.token_urlsafe(48), **(extra_env or {})}
-    # rasa_sdk binds to SANIC_HOST (default 0.0.0.0); the Makefile sets ACTION_HOST=127.0.0.1 the same way
-    actions = Process("action-server", [RASA, "run", "actions", "--port", str(action_port), "--actions", "actions"],
-                      {"SANIC_HOST": "127.0.0.1", **env})
+    actions = action_server(action_port, env)
     processes["actions"] = actions
     rasa = None
     try:
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
-        rasa = Process("rasa-server", [
-            *RASA_SERVER, "--model", str(model), "--port", str(rasa_port), "--interface", "127.0.0.1",
-            "--endpoints", "endpoints.yml", "--credentials", str(credentials), *rasa_args,
-        ], env)
+        rasa = rasa_server(model, rasa_port, env, credentials, rasa_args)
         processes["rasa"] = rasa
         base = f"http://127.0.0.1:{rasa_port}"
         rasa.wait_until_up(base + "/")

@@ -1,0 +1,215 @@
+"""Several Rasa servers behind nginx, sharing a PostgreSQL tracker store and a Redis lock
+store: the real programs from Debian's packages, started on loopback by cluster.local
+(what `make cluster` starts)."""
+import asyncio
+import json
+import shutil
+import tempfile
+import uuid
+from pathlib import Path
+from typing import List, Tuple
+
+import aiohttp
+import pytest
+import requests
+import sqlalchemy as sa
+
+from cluster.local import local_cluster
+from tests.model_helpers import trained_model
+
+pytestmark = pytest.mark.model
+
+REST = "/webhooks/rest/webhook"
+APOLOGY = "Sorry, I can't answer right now"
+
+# Questions the burst asks, each with how its own answer begins.
+STEP_QUESTIONS = (
+    ("how does the doctor get into the vein?", "Step 1 of 6"),
+    ("why do you use dye and x-rays?", "Step 2 of 6"),
+    ("how do you take the clot out?", "Step 4 of 6"),
+    ("why would i need a stent?", "About stents"),
+    ("what happens at the very end?", "Step 6 of 6"),
+)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    base = Path(tempfile.mkdtemp(prefix="cluster-"))
+    try:
+        with local_cluster(trained_model(), base, replicas=2) as running:
+            yield running
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def database(cluster):
+    engine = sa.create_engine(cluster.postgres.url(), pool_pre_ping=True)  # PostgreSQL restarts in these tests
+    yield engine
+    engine.dispose()
+
+
+def say(url: str, sender: str, text: str) -> List[dict]:
+    reply = requests.post(url + REST, json={"sender": sender, "message": text}, timeout=60)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def first_text(replies: List[dict]) -> str:
+    return next(r["text"] for r in replies if r.get("text"))
+
+
+def stored_events(database, sender: str) -> List[Tuple[str, dict]]:
+    with database.connect() as connection:
+        rows = connection.execute(sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                                  {"s": sender}).all()
+    return [(kind, json.loads(data)) for kind, data in rows]
+
+
+def turns(database, sender: str) -> List[Tuple[str, List[str]]]:
+    """The stored conversation as (patient's text, bot texts that followed it), in stored order."""
+    result: List[Tuple[str, List[str]]] = []
+    for kind, data in stored_events(database, sender):
+        if kind == "user":
+            result.append((data["text"], []))
+        elif kind == "bot" and result:
+            result[-1][1].append(data.get("text") or "")
+    return result
+
+
+def upstreams(cluster, path_prefix: str) -> List[str]:
+    """The replica address nginx sent each logged request under path_prefix to, in order."""
+    lines = cluster.nginx.access_log.read_text().splitlines()
+    return [line.split()[4] for line in lines if line.split()[2].startswith(path_prefix)]
+
+
+def test_a_conversation_alternating_between_replicas_keeps_its_step(cluster, database):
+    patient = f"alternating-{uuid.uuid4()}"
+    first, second = cluster.replica_urls
+    assert first_text(say(first, patient, "what happens first?")).startswith("Step 1 of 6")
+    assert first_text(say(second, patient, "next")).startswith("Step 2 of 6")
+    assert first_text(say(first, patient, "next")).startswith("Step 3 of 6")
+    assert first_text(say(second, patient, "go back")).startswith("Step 2 of 6")
+    assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next", "next", "go back"]
+
+
+def test_rest_messages_spread_over_both_replicas(cluster):
+    before = len(upstreams(cluster, REST))
+    for _ in range(6):
+        say(cluster.url, f"spread-{uuid.uuid4()}", "hello")
+    used = upstreams(cluster, REST)[before:]
+    assert len(used) == 6
+    assert len(set(used)) == 2, used
+
+
+async def _burst(url: str, patient: str, gap: float) -> List[List[dict]]:
+    async with aiohttp.ClientSession() as session:
+        async def send(index: int, text: str) -> List[dict]:
+            await asyncio.sleep(index * gap)
+            async with session.post(url + REST, json={"sender": patient, "message": text},
+                                    timeout=aiohttp.ClientTimeout(total=120)) as reply:
+                assert reply.status == 200
+                return await reply.json()
+        return await asyncio.gather(*(send(i, q) for i, (q, _) in enumerate(STEP_QUESTIONS)))
+
+
+def test_a_burst_from_one_patient_is_answered_one_message_at_a_time_in_order(cluster, database):
+    patient = f"burst-{uuid.uuid4()}"
+    replies = asyncio.run(_burst(cluster.url, patient, gap=0.05))
+    # each request got the answer to its own question
+    for (question, step), reply in zip(STEP_QUESTIONS, replies):
+        assert first_text(reply).startswith(step), (question, reply)
+    # the replicas took the messages one at a time (Redis lock), in the order they were sent:
+    # each message's answers are stored right after it, before the next message
+    stored = turns(database, patient)
+    assert [text for text, _ in stored] == [q for q, _ in STEP_QUESTIONS]
+    for (question, step), (_, answers) in zip(STEP_QUESTIONS, stored):
+        assert answers and answers[0].startswith(step), (question, answers)
+
+
+async def _patient(session: aiohttp.ClientSession, url: str, sender: str, messages: List[str]) -> List[str]:
+    answers = []
+    for text in messages:
+        async with session.post(url + REST, json={"sender": sender, "message": text},
+                                timeout=aiohttp.ClientTimeout(total=180)) as reply:
+            assert reply.status == 200, await reply.text()
+            body = await reply.json()
+            answers.append(first_text(body))
+    return answers
+
+
+async def _patients(url: str, conversations: dict) -> dict:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=100)) as session:
+        results = await asyncio.gather(*(_patient(session, url, sender, messages)
+                                         for sender, messages in conversations.items()))
+    return dict(zip(conversations, results))
+
+
+CONVERSATION = ("hello", "what happens first?", "next", "next", "what is a guidewire?",
+                "next", "go back", "why might i need a stent?", "thanks", "bye")
+
+
+def test_fifty_patients_ten_messages_each_through_nginx_none_lost(cluster, database):
+    run = uuid.uuid4().hex[:8]
+    conversations = {f"load-{run}-{n}": [f"{text}" for text in CONVERSATION] for n in range(50)}
+    answers = asyncio.run(_patients(cluster.url, conversations))
+    assert all(len(a) == 10 and all(a) for a in answers.values())
+
+    with database.connect() as connection:
+        senders = {row[0] for row in connection.execute(
+            sa.text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :p"), {"p": f"load-{run}-%"})}
+    assert senders == set(conversations)
+    for sender, messages in conversations.items():
+        stored = turns(database, sender)
+        assert [text for text, _ in stored] == messages, sender
+        # every message's answer is stored after it, and it is the answer the patient got
+        assert [bots[0] if bots else None for _, bots in stored] == answers[sender], sender
+    used = {address for address in upstreams(cluster, REST)}
+    assert len(used) == 2
+
+
+def test_a_replica_restarted_mid_conversation_loses_nothing(cluster, database):
+    patient = f"restart-{uuid.uuid4()}"
+    assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
+    assert first_text(say(cluster.url, patient, "next")).startswith("Step 2 of 6")
+    cluster.replicas[0].stop()
+    # nginx sends everything to the other replica meanwhile
+    assert first_text(say(cluster.url, patient, "next")).startswith("Step 3 of 6")
+    cluster.replicas[0].start()
+    cluster.replicas[0].wait_until_up(cluster.replica_urls[0] + "/")
+    assert first_text(say(cluster.replica_urls[0], patient, "next")).startswith("Step 4 of 6")
+    assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next", "next", "next"]
+
+
+def test_postgresql_restarting_the_replicas_recover_by_themselves(cluster, database):
+    patient = f"pg-restart-{uuid.uuid4()}"
+    assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
+    cluster.postgres.restart()
+    # the pooled connections died with the old server: the next messages still work, on both replicas
+    assert first_text(say(cluster.replica_urls[0], patient, "next")).startswith("Step 2 of 6")
+    assert first_text(say(cluster.replica_urls[1], patient, "next")).startswith("Step 3 of 6")
+
+
+def test_while_postgresql_is_down_patients_are_told_to_try_again_and_nothing_is_lost(cluster, database):
+    patient = f"pg-down-{uuid.uuid4()}"
+    assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
+    cluster.postgres.stop()
+    try:
+        for replica in cluster.replica_urls:
+            assert first_text(say(replica, patient, "next")).startswith(APOLOGY)
+    finally:
+        cluster.postgres.start()
+    # the conversation carries on where it was, without restarting anything
+    assert first_text(say(cluster.url, patient, "next")).startswith("Step 2 of 6")
+    assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next"]
+
+
+def test_identifiers_never_reach_postgresql_and_forget_me_deletes_the_conversation(cluster, database):
+    patient = f"private-{uuid.uuid4()}"
+    assert first_text(say(cluster.url, patient, "my number is 07700 900123, what happens first?")).startswith(
+        "Step 1 of 6")
+    stored = json.dumps(stored_events(database, patient))
+    assert "900123" not in stored and "[phone]" in stored
+    say(cluster.url, patient, "forget me")
+    say(cluster.url, patient, "/affirm")
+    assert stored_events(database, patient) == []
