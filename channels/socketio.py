@@ -17,10 +17,12 @@ its replies. Here:
   without its text.
 - The conversation is stored as ``web:<random part>`` (no signature).
 - Only the pages allowed by `--cors` can connect (``channels.browser_origins``).
+- Binary messages are refused, and each replica names its Engine.IO connection
+  ids after itself for nginx's routing (``channels.socketio_server``).
 
 A Socket.IO connection lives in one server process, so the binding needs no
-shared store; replicas only need the same ``SESSION_SECRET`` (and sticky routing
-for Socket.IO's long-polling, as with Rasa's own channel).
+shared store; replicas only need the same ``SESSION_SECRET`` (and routing of each
+connection to its replica: ``SOCKETIO_REPLICA``, docs/deploy.md).
 """
 import inspect
 import json
@@ -38,6 +40,7 @@ from sanic.response import HTTPResponse
 from channels.browser_origins import CorsOrigins, OriginCheckingServer
 from channels.env import ChannelConfigError, session_secret
 from channels.session_ids import SessionIds
+from channels.socketio_server import harden
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +112,7 @@ class SocketIOInput(RasaSocketIOInput):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = CorsOrigins()
         sio = OriginCheckingServer(origins)
+        harden(sio)  # no binary messages; engine.io ids named after the replica (SOCKETIO_REPLICA)
         socketio_webhook = _OriginCheckingBlueprint(sio, self.socketio_path, origins, "socketio_webhook", __name__)
         self.sio = sio  # for get_output_channel
         namespace = self.namespace
@@ -125,8 +129,8 @@ class SocketIOInput(RasaSocketIOInput):
                 session_id = self.session_ids.issue()
                 sender_id = self.session_ids.sender_id(session_id)
                 if asked:
-                    logger.info(f"Socket.IO connection {sid} asked for a session this server did not issue: "
-                                f"it gets a new one.")
+                    logger.info("Socket.IO: a connection asked for a session this server did not issue: "
+                                "it gets a new one.")
             for room in sio.rooms(sid, namespace=namespace):
                 if room != sid:
                     await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
@@ -138,12 +142,12 @@ class SocketIOInput(RasaSocketIOInput):
         async def handle_message(sid: Text, data: Any) -> None:
             bound = await sio.get_session(sid, namespace=namespace)
             if not isinstance(data, dict) or not bound or data.get("session_id") != bound[SESSION_ID]:
-                logger.warning(f"Socket.IO connection {sid}: refused a message for a session it was not "
-                               f"confirmed for (session_request first, then its own session id).")
+                logger.warning("Socket.IO: refused a message naming a session its connection was not "
+                               "confirmed for (a connection asks with session_request, then sends its own id).")
                 return
             text = data.get("message", "")
             if not isinstance(text, str):
-                logger.warning(f"Socket.IO connection {sid}: refused a message that is not text.")
+                logger.warning("Socket.IO: refused a message that is not text.")
                 return
             await on_new_message(UserMessage(
                 text, SocketIOOutput(sio, self.bot_message_evt), bound[SENDER_ID],

@@ -25,6 +25,7 @@ CLINIC_PAGE = "https://www.example-clinic.org"
 FOREIGN_PAGE = "https://attacker.example.net"
 SESSION_SECRET = "test-session-secret-" + uuid.uuid4().hex
 SIGNED_ID = re.compile(r"^[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43}$")
+REPLICA = "r7"
 QUIET_SECONDS = 4  # long enough for a reply that should not come (replies here take well under a second)
 
 
@@ -32,7 +33,8 @@ QUIET_SECONDS = 4  # long enough for a reply that should not come (replies here 
 def server(tmp_path_factory):
     db = tmp_path_factory.mktemp("var") / "conversations.db"
     processes = {}
-    with running_assistant(trained_model(), {"SESSION_SECRET": SESSION_SECRET}, rasa_args=["--cors", CLINIC_PAGE],
+    env = {"SESSION_SECRET": SESSION_SECRET, "SOCKETIO_REPLICA": REPLICA}
+    with running_assistant(trained_model(), env, rasa_args=["--cors", CLINIC_PAGE],
                            processes=processes, tracker_db=db) as url:
         yield {"url": url, "db": db, "rasa": processes["rasa"]}
 
@@ -213,7 +215,7 @@ async def test_a_message_into_another_session_is_refused_and_replies_go_to_their
         await a.close()
         await b.close()
     log = server["rasa"].output(limit=10**7)
-    assert "refused a message for a session it was not confirmed for" in log
+    assert "refused a message naming a session its connection was not confirmed for" in log
     assert secret_text not in log
 
 
@@ -245,7 +247,48 @@ async def test_a_foreign_page_cannot_connect_and_the_clinic_page_can(server):
     polled = requests.get(server["url"] + "/socket.io/", params={"EIO": "4", "transport": "polling"},
                           headers={"Origin": CLINIC_PAGE}, timeout=30)
     assert polled.status_code == 200
+    assert '"sid":"%s-' % REPLICA in polled.text.replace(" ", "")  # named after the replica, for nginx
     assert polled.raw.headers.getlist("Access-Control-Allow-Origin") == [CLINIC_PAGE]
     foreign = requests.get(server["url"] + "/socket.io/", params={"EIO": "4", "transport": "polling"},
                            headers={"Origin": FOREIGN_PAGE}, timeout=30)
     assert foreign.status_code == 400 and "Access-Control-Allow-Origin" not in foreign.headers
+
+
+async def test_a_connection_that_asks_again_is_bound_to_the_new_session_only(server):
+    chat = await browser(server)
+    first = chat.session_id
+    try:
+        second = await chat.request_session(None)
+        assert second != first
+        # the first session, continued from another connection: its replies no longer reach this one
+        other = await browser(server, first)
+        try:
+            seen = len(chat.received)
+            await other.say("what happens first?", "Step 1 of 6")
+            await asyncio.sleep(1)
+            assert chat.received[seen:] == []
+            # and this connection can no longer send into the first session
+            await chat.send("next", session_id=first)
+            await asyncio.sleep(QUIET_SECONDS)
+            assert chat.received[seen:] == []
+            await other.say("next", "Step 2 of 6")  # "next" from this connection did not move it on
+        finally:
+            await other.close()
+        await chat.say("what happens first?", "Step 1 of 6")
+    finally:
+        await chat.close()
+
+
+async def test_a_binary_message_is_refused_and_the_client_disconnected(server):
+    chat = await browser(server)
+    try:
+        await chat.client.emit("user_uttered", {"message": b"what happens first?", "session_id": chat.session_id})
+        for _ in range(QUIET_SECONDS * 5):
+            if not chat.client.connected:
+                break
+            await asyncio.sleep(0.2)
+        assert not chat.client.connected
+        assert chat.received == []
+    finally:
+        await chat.close()
+    assert "sent a binary Socket.IO message: refused and disconnected" in server["rasa"].output(limit=10**7)
