@@ -60,9 +60,10 @@ def first_text(replies: List[dict]) -> str:
 
 
 def stored_events(database, sender: str) -> List[Tuple[str, dict]]:
+    """The stored events of a REST sender's conversation (stored as rest:<sender>, channels/rest.py)."""
     with database.connect() as connection:
         rows = connection.execute(sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                                  {"s": sender}).all()
+                                  {"s": f"rest:{sender}"}).all()
     return [(kind, json.loads(data)) for kind, data in rows]
 
 
@@ -157,8 +158,8 @@ def test_fifty_patients_ten_messages_each_through_nginx_none_lost(cluster, datab
 
     with database.connect() as connection:
         senders = {row[0] for row in connection.execute(
-            sa.text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :p"), {"p": f"load-{run}-%"})}
-    assert senders == set(conversations)
+            sa.text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :p"), {"p": f"rest:load-{run}-%"})}
+    assert senders == {f"rest:{sender}" for sender in conversations}
     for sender, messages in conversations.items():
         stored = turns(database, sender)
         assert [text for text, _ in stored] == messages, sender

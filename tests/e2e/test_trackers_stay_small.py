@@ -75,7 +75,7 @@ def test_after_a_long_gap_the_action_server_gets_only_the_new_session(tmp_path):
             connection.execute(
                 "UPDATE events SET timestamp = timestamp - :gap, "
                 "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - :gap) "
-                "WHERE sender_id = :patient", {"gap": NINETY_DAYS, "patient": patient})
+                "WHERE sender_id = :patient", {"gap": NINETY_DAYS, "patient": f"rest:{patient}"})
         relay.calls.clear()
         assert say(url, patient, "how do you take the clot out?")[0]["text"].startswith("Step 4 of 6")
 
