@@ -15,7 +15,8 @@ The limits (README "Bad input"):
 
 - body at most MAX_BODY_BYTES, UTF-8, a JSON object;
 - "sender": text of 1 to MAX_SENDER_CHARS characters (the tracker store's
-  column), no control characters;
+  column of 255, less the "rest:" that channels/rest.py puts in front), no
+  control characters;
 - "message": text with at least one visible character and at most
   MAX_MESSAGE_CHARS characters; not one of Rasa's control commands
   (/restart, /back, /session_start);
@@ -44,7 +45,7 @@ from actions.safety import is_red_flag  # noqa: E402
 REST_WEBHOOK = "/webhooks/rest/webhook"
 MAX_BODY_BYTES = 64 * 1024
 MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 255
+MAX_SENDER_CHARS = 250
 # Rasa's own intents that answer nothing: /restart forgets the conversation's state, /back undoes a turn
 CONTROL_COMMANDS = ("restart", "back", "session_start")
 # What a long message that describes a red-flag symptom is answered as (the emergency intent's rule)

@@ -47,7 +47,7 @@ def refusal(raw: bytes) -> BadInput:
     (message("hello", sender=["a"]), 400, "SenderNotText", "not a list"),
     (message("hello", sender=""), 400, "SenderEmpty", '"sender"'),
     (message("hello", sender="   "), 400, "SenderEmpty", '"sender"'),
-    (message("hello", sender="s" * 256), 400, "SenderTooLong", "255"),
+    (message("hello", sender="s" * 251), 400, "SenderTooLong", "250"),
     (message("hello", sender="a\x00b"), 400, "SenderInvalid", "position 1"),
     (b'{"sender": "a\\udc00", "message": "hello"}', 400, "SenderInvalid", "surrogate"),
     (body({"sender": "a"}), 400, "MessageMissing", '"message"'),
@@ -85,7 +85,7 @@ def test_bad_input_is_refused_naming_the_problem(raw, status, reason, names):
     "restart", "/ restart it",
 ])
 def test_good_input_goes_to_rasa_unchanged(text):
-    raw = body({"sender": "p" * 255, "message": text, "metadata": {"page": "x"}, "input_channel": None})
+    raw = body({"sender": "p" * 250, "message": text, "metadata": {"page": "x"}, "input_channel": None})
     assert checked_rest_payload(raw) == json.loads(raw)
 
 
