@@ -133,7 +133,7 @@ run: credentials $(MODEL) web $(SESSION_SECRET_FILE) ## start the action server,
 CLUSTER_PORT ?= 8080
 REPLICAS ?= 2
 cluster: $(MODEL) packages ## several Rasa servers behind nginx, sharing PostgreSQL and Redis, on loopback (docs/deploy.md)
-	$(BIN)/python -m cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --dir var/cluster
+	$(BIN)/python -m cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --dir var/cluster --cors $(CORS_ORIGINS)
 
 purge: $(BIN)/.installed ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)
 	$(BIN)/python scripts/purge_conversations.py --older-than-days $(RETENTION_DAYS)

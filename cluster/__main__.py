@@ -19,12 +19,14 @@ def main() -> int:
                         help="PostgreSQL data, secrets and logs (default var/cluster)")
     parser.add_argument("--model", type=Path, default=ROOT / "models" / "thrombectomy-assistant.tar.gz")
     parser.add_argument("--credentials", default="credentials.yml")
+    parser.add_argument("--cors", nargs="*", default=[], help="web pages (origins) allowed to use the chat")
     args = parser.parse_args()
     if args.replicas < 1:
         parser.error("--replicas must be at least 1")
     print(f"Starting PostgreSQL, Redis, the action server, {args.replicas} Rasa servers and nginx "
           f"(about a minute; logs in {args.dir / 'logs'})...", flush=True)
-    with local_cluster(args.model, args.dir, args.replicas, args.port, args.credentials) as cluster:
+    with local_cluster(args.model, args.dir, args.replicas, args.port, args.credentials,
+                       cors_origins=args.cors) as cluster:
         print(f"Cluster up. Talk to it through nginx: curl -s {cluster.url}/webhooks/rest/webhook "
               "-d '{\"sender\":\"me\",\"message\":\"hello\"}'", flush=True)
         print(f"  replicas: {', '.join(cluster.replica_urls)}")

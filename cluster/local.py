@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 from cluster.assistant import action_server, rasa_server
 from cluster.nginx import NginxServer, replica_name
@@ -24,7 +24,7 @@ def cluster_secrets(base_dir: Path) -> Dict[str, str]:
     path = base_dir / "secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    values = {name: secrets.token_urlsafe(24) for name in SECRET_NAMES}
+    values = {name: secrets.token_urlsafe(48) for name in SECRET_NAMES}
     path.touch(mode=0o600)
     path.write_text(json.dumps(values))
     return values
@@ -51,10 +51,11 @@ class Cluster:
 @contextmanager
 def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional[int] = None,
                   credentials: str = "credentials.yml", extra_env: Optional[Dict[str, str]] = None,
-                  ) -> Iterator[Cluster]:
+                  cors_origins: Sequence[str] = ()) -> Iterator[Cluster]:
     """Start everything (logs in base_dir/logs), yield the Cluster, stop everything.
 
-    base_dir keeps PostgreSQL's data between runs; nginx listens on 127.0.0.1:port (a free port if None).
+    base_dir keeps PostgreSQL's data between runs; nginx listens on 127.0.0.1:port (a free port if None);
+    cors_origins: the web pages allowed to use the chat (each replica's `--cors`).
     """
     base_dir = Path(base_dir).resolve()
     logs = base_dir / "logs"
@@ -83,7 +84,8 @@ def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional
 
         def start_replica(index: int) -> Process:
             process = rasa_server(model, replica_ports[index], {**env, "SOCKETIO_REPLICA": replica_name(index + 1)},
-                                  credentials, name=f"rasa-{replica_name(index + 1)}", log_dir=logs)
+                                  credentials, ["--cors", *cors_origins] if cors_origins else (),
+                                  name=f"rasa-{replica_name(index + 1)}", log_dir=logs)
             stack.callback(process.stop)
             process.wait_until_up(f"http://127.0.0.1:{replica_ports[index]}/")
             return process

@@ -15,12 +15,14 @@ import requests
 import sqlalchemy as sa
 
 from cluster.local import local_cluster
+from tests.e2e.webchat_client import WebChat
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
 
 REST = "/webhooks/rest/webhook"
 APOLOGY = "Sorry, I can't answer right now"
+CLINIC_PAGE = "https://www.example-clinic.org"
 
 # Questions the burst asks, each with how its own answer begins.
 STEP_QUESTIONS = (
@@ -36,7 +38,7 @@ STEP_QUESTIONS = (
 def cluster():
     base = Path(tempfile.mkdtemp(prefix="cluster-"))
     try:
-        with local_cluster(trained_model(), base, replicas=2) as running:
+        with local_cluster(trained_model(), base, replicas=2, cors_origins=[CLINIC_PAGE]) as running:
             yield running
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -214,3 +216,48 @@ def test_identifiers_never_reach_postgresql_and_forget_me_deletes_the_conversati
     say(cluster.url, patient, "forget me")
     say(cluster.url, patient, "/affirm")
     assert stored_events(database, patient) == []
+
+
+async def _web_chat_walkthrough(url: str) -> tuple:
+    """A web chat over long-polling through nginx: three steps; (answers, Engine.IO session id)."""
+    chat = await WebChat(url, CLINIC_PAGE).connect()
+    try:
+        await chat.request_session()
+        answers = [await chat.say("what happens first?", "Step 1 of 6")]
+        await chat.settle()
+        answers.append(await chat.say("next", "Step 2 of 6"))
+        await chat.settle()
+        answers.append(await chat.say("next", "Step 3 of 6"))
+        return answers, chat.client.eio.sid
+    finally:
+        await chat.close()
+
+
+async def _web_chats(url: str, count: int) -> list:
+    return await asyncio.gather(*(_web_chat_walkthrough(url) for _ in range(count)))
+
+
+def test_web_chats_stay_on_their_replica_while_sessions_spread_over_both(cluster):
+    # Long-polling: every answer arrives over a new HTTP request, which nginx must send to the
+    # replica holding the Socket.IO session (it names itself in the session id).
+    chats = asyncio.run(_web_chats(cluster.url, 4))
+    for answers, _ in chats:
+        assert [a.split("\n")[0][:11] for a in answers] == ["Step 1 of 6", "Step 2 of 6", "Step 3 of 6"]
+    holders = {sid.split("-")[0] for _, sid in chats}
+    assert holders == {"r1", "r2"}
+
+
+def test_a_socketio_session_is_unknown_to_the_other_replica(cluster):
+    """Why the routing matters: a replica refuses another replica's Socket.IO session."""
+    handshake = requests.get(cluster.replica_urls[0] + "/socket.io/", params={"EIO": "4", "transport": "polling"},
+                             headers={"Origin": CLINIC_PAGE}, timeout=30)
+    assert handshake.status_code == 200
+    sid = json.loads(handshake.text[handshake.text.index("{"):])["sid"]
+    assert sid.startswith("r1-")
+    elsewhere = requests.get(cluster.replica_urls[1] + "/socket.io/",
+                             params={"EIO": "4", "transport": "polling", "sid": sid},
+                             headers={"Origin": CLINIC_PAGE}, timeout=30)
+    assert elsewhere.status_code == 400
+    through_nginx = requests.get(cluster.url + "/socket.io/", params={"EIO": "4", "transport": "polling", "sid": sid},
+                                 headers={"Origin": CLINIC_PAGE}, timeout=30)
+    assert through_nginx.status_code == 200
