@@ -1,4 +1,4 @@
-"""When the conversation store cannot be read, the patient is told to try again shortly.
+"""When the conversation store or the lock store cannot be used, the patient is told to try again.
 
 Rasa 3.6 wraps the tracker store in a FailSafeTrackerStore: when the store (PostgreSQL,
 say, while it restarts) cannot be read, Rasa carries on with an empty conversation in
@@ -6,6 +6,11 @@ memory. The patient's "next" would start the walkthrough again, and the message 
 never be stored. Here a store that cannot be read stops the message instead: the patient
 gets `utter_service_unavailable` (try again shortly or call the clinic), nothing is
 stored, and once the store is back the next message carries on where the conversation was.
+
+The same goes for the lock store (Redis, with several Rasa servers): when the lock that
+keeps one patient's messages in order cannot be taken, Rasa 3.6 raises, and the channel
+answers nothing (the REST channel even logs the patient's text with the error). Here the
+patient gets `utter_service_unavailable`, and nothing of the message is processed.
 
 (A store that can be read but not written to keeps Rasa's behaviour: the answer is given
 and the conversation is kept in memory until the store is back; the error is logged.)
@@ -21,12 +26,26 @@ class ConversationStoreUnavailable(Exception):
     """The tracker store could not be read."""
 
 
-def answer_when_store_unavailable() -> None:
-    """Patch Rasa: an unreadable store raises, and the message gets SERVICE_UNAVAILABLE."""
+async def apologise(processor, message):
+    """Send SERVICE_UNAVAILABLE to the patient; what a collecting channel returns."""
     from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker(message.sender_id, processor.domain.slots)
+    channel = message.output_channel
+    response = await processor.nlg.generate(SERVICE_UNAVAILABLE, tracker, channel.name())
+    if response:
+        await channel.send_response(message.sender_id, response)
+    return channel.messages if isinstance(channel, CollectingOutputChannel) else None
+
+
+def answer_when_store_unavailable() -> None:
+    """Patch Rasa: an unreadable store or an unusable lock store gets SERVICE_UNAVAILABLE."""
+    from rasa.core.agent import Agent
+    from rasa.core.lock_store import LockError
     from rasa.core.processor import MessageProcessor
     from rasa.core.tracker_store import FailSafeTrackerStore
-    from rasa.shared.core.trackers import DialogueStateTracker
+    from redis.exceptions import RedisError
 
     if getattr(MessageProcessor.handle_message, "answers_store_outage", False):
         return
@@ -45,13 +64,19 @@ def answer_when_store_unavailable() -> None:
         try:
             return await handle_message(self, message)
         except ConversationStoreUnavailable:
-            tracker = DialogueStateTracker(message.sender_id, self.domain.slots)
-            channel = message.output_channel
-            response = await self.nlg.generate(SERVICE_UNAVAILABLE, tracker, channel.name())
-            if response:
-                await channel.send_response(message.sender_id, response)
-            return channel.messages if isinstance(channel, CollectingOutputChannel) else None
+            return await apologise(self, message)
+
+    agent_handle_message = Agent.handle_message
+
+    async def lock_or_apologise(self, message):
+        try:
+            return await agent_handle_message(self, message)
+        except (LockError, RedisError) as error:
+            cause = type(error.__cause__ or error).__name__
+            logger.error(f"The lock store cannot be used, the patient is told to try again: {cause}")
+            return await apologise(self.processor, message)
 
     handle_or_apologise.answers_store_outage = True
     FailSafeTrackerStore.retrieve = retrieve_or_raise
     MessageProcessor.handle_message = handle_or_apologise
+    Agent.handle_message = lock_or_apologise

@@ -207,6 +207,23 @@ def test_while_postgresql_is_down_patients_are_told_to_try_again_and_nothing_is_
     assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next"]
 
 
+def test_while_redis_is_down_patients_are_told_to_try_again_and_nothing_is_lost(cluster, database):
+    patient = f"redis-down-{uuid.uuid4()}"
+    assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
+    cluster.redis.stop()
+    try:
+        for replica in cluster.replica_urls:
+            assert first_text(say(replica, patient, "what comes next, zebedee?")).startswith(APOLOGY)
+    finally:
+        cluster.redis.start()
+    assert first_text(say(cluster.url, patient, "next")).startswith("Step 2 of 6")
+    assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next"]
+    # the error is logged, the patient's words are not
+    for replica in cluster.replicas:
+        log = replica.output(limit=10**7)
+        assert "The lock store cannot be used" in log and "zebedee" not in log
+
+
 def test_identifiers_never_reach_postgresql_and_forget_me_deletes_the_conversation(cluster, database):
     patient = f"private-{uuid.uuid4()}"
     assert first_text(say(cluster.url, patient, "my number is 07700 900123, what happens first?")).startswith(
