@@ -33,7 +33,7 @@ LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The page's URL while the action server, the Rasa server (socketio, CORS for the page) and the page run."""
-    for needed, how in ((WIDGET, "make web"), (CHROMIUM, "make browser")):
+    for needed, how in ((WIDGET, "make web"), (CHROMIUM, "make packages")):
         if not needed.exists():
             pytest.fail(f"{needed} is missing: run `{how}` (make test-model does it for you)")
     web_port = free_port()
