@@ -218,35 +218,25 @@ def test_postgresql_restarting_the_replicas_recover_by_themselves(cluster, datab
     assert first_text(say(cluster.replica_urls[1], patient, "next")).startswith("Step 3 of 6")
 
 
-def test_while_postgresql_is_down_patients_are_told_to_try_again_and_nothing_is_lost(cluster, database):
-    patient = f"pg-down-{uuid.uuid4()}"
+@pytest.mark.parametrize("store, logged", [("postgres", "The conversation store cannot be read"),
+                                           ("redis", "The lock store cannot be used")])
+def test_while_a_store_is_down_patients_are_told_to_try_again_and_nothing_is_lost(cluster, database, store, logged):
+    patient = f"{store}-down-{uuid.uuid4()}"
     assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
-    cluster.postgres.stop()
-    try:
-        for replica in cluster.replica_urls:
-            assert first_text(say(replica, patient, "next")).startswith(APOLOGY)
-    finally:
-        cluster.postgres.start()
-    # the conversation carries on where it was, without restarting anything
-    assert first_text(say(cluster.url, patient, "next")).startswith("Step 2 of 6")
-    assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next"]
-
-
-def test_while_redis_is_down_patients_are_told_to_try_again_and_nothing_is_lost(cluster, database):
-    patient = f"redis-down-{uuid.uuid4()}"
-    assert first_text(say(cluster.url, patient, "what happens first?")).startswith("Step 1 of 6")
-    cluster.redis.stop()
+    server = getattr(cluster, store)
+    server.stop()
     try:
         for replica in cluster.replica_urls:
             assert first_text(say(replica, patient, "what comes next, zebedee?")).startswith(APOLOGY)
     finally:
-        cluster.redis.start()
+        server.start()
+    # the conversation carries on where it was, without restarting anything
     assert first_text(say(cluster.url, patient, "next")).startswith("Step 2 of 6")
     assert [text for text, _ in turns(database, patient)] == ["what happens first?", "next"]
     # the error is logged, the patient's words are not
     for replica in cluster.replicas:
         log = replica.output(limit=10**7)
-        assert "The lock store cannot be used" in log and "zebedee" not in log
+        assert logged in log and "zebedee" not in log
 
 
 def test_identifiers_never_reach_postgresql_and_forget_me_deletes_the_conversation(cluster, database):
