@@ -87,13 +87,19 @@ def _position_of(text: str, categories: tuple) -> int:
     return next((i for i, char in enumerate(text) if unicodedata.category(char) in categories), -1)
 
 
+def _required_text(payload: Dict[str, Any], field: str, reason: str, what_to_send: str) -> str:
+    """payload[field] when it is there and is text; else BadInput <reason>Missing or <reason>NotText."""
+    if field not in payload:
+        raise BadInput(400, f"{reason}Missing", f'The "{field}" field is missing: send {what_to_send}, '
+                                                f'e.g. {EXAMPLE}.')
+    value = payload[field]
+    if not isinstance(value, str):
+        raise BadInput(400, f"{reason}NotText", f'The "{field}" field must be text, not {_json_type(value)}.')
+    return value
+
+
 def _check_sender(payload: Dict[str, Any]) -> None:
-    if "sender" not in payload:
-        raise BadInput(400, "SenderMissing", 'The "sender" field is missing: send an id for the conversation, '
-                                             f'e.g. {EXAMPLE}.')
-    sender = payload["sender"]
-    if not isinstance(sender, str):
-        raise BadInput(400, "SenderNotText", f'The "sender" field must be text, not {_json_type(sender)}.')
+    sender = _required_text(payload, "sender", "Sender", "an id for the conversation")
     if not sender.strip():
         raise BadInput(400, "SenderEmpty", 'The "sender" field is empty: send an id for the conversation.')
     if len(sender) > MAX_SENDER_CHARS:
@@ -107,12 +113,7 @@ def _check_sender(payload: Dict[str, Any]) -> None:
 
 def _check_message(payload: Dict[str, Any]) -> str:
     """The message text, checked."""
-    if "message" not in payload:
-        raise BadInput(400, "MessageMissing", "The \"message\" field is missing: send the patient's text, "
-                                              f'e.g. {EXAMPLE}.')
-    text = payload["message"]
-    if not isinstance(text, str):
-        raise BadInput(400, "MessageNotText", f'The "message" field must be text, not {_json_type(text)}.')
+    text = _required_text(payload, "message", "Message", "the patient's text")
     bad = _position_of(text, ("Cs",))
     if bad >= 0:
         raise BadInput(400, "MessageNotUnicode",
