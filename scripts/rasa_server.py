@@ -18,6 +18,9 @@
 - When the conversation store cannot be read (PostgreSQL restarting), the
   patient gets `utter_service_unavailable` too, and nothing is stored
   (store_outage.py); the server carries on by itself once the store is back.
+- With the Redis lock store (several Rasa servers), tickets are issued and
+  returned atomically (atomic_locks.py): Rasa 3.6's read-modify-write let two
+  servers take two messages of one patient at once, and one was not stored.
 - Custom action calls carry the current conversation session only
   (current_session_only.py), never a returning patient's old sessions.
 - Custom action answers are checked with a validator built once (see
@@ -32,7 +35,8 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
-from current_session_only import send_current_session_only  # noqa: E402 (beside this script)
+from atomic_locks import answer_with_atomic_redis_locks  # noqa: E402 (beside this script)
+from current_session_only import send_current_session_only  # noqa: E402
 from input_guard import guard_rest_webhook  # noqa: E402
 from rasa_speedups import cache_action_result_validator  # noqa: E402
 from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
@@ -140,6 +144,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     cache_action_result_validator()
     answer_when_store_unavailable()
     send_current_session_only()
+    answer_with_atomic_redis_locks()
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]

@@ -1,0 +1,81 @@
+"""Redis lock store whose tickets are issued and returned atomically, across Rasa servers.
+
+Rasa 3.6's RedisLockStore keeps one patient's messages in order with a ticket lock
+stored in Redis, but changes it by read-modify-write: read the lock, add (or remove)
+a ticket, write it back. Two Rasa servers taking two messages of one patient at the
+same moment can both read the same lock and hand out the same ticket; both messages
+are then processed at once, and the tracker store keeps only one of them (seen in
+tests/e2e/test_cluster.py: of five simultaneous messages, one was answered but never
+stored). Here each change of a lock is one Redis transaction (WATCH, then MULTI/EXEC,
+tried again if another server changed the lock meanwhile), so every ticket is unique
+and no ticket is lost.
+
+`answer_with_atomic_redis_locks()` makes `lock_store: type: redis` (endpoints.yml) use it.
+"""
+import json
+from typing import Callable, Optional, Text, Tuple, TypeVar
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+
+Result = TypeVar("Result")
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """RedisLockStore where issuing, expiring and returning tickets are atomic."""
+
+    def _change(self, conversation_id: Text,
+                change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]) -> Result:
+        """Apply change to the stored lock in one transaction; None from change deletes the lock."""
+        from redis.exceptions import WatchError
+
+        key = self.key_prefix + conversation_id
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    stored = pipe.get(key)
+                    lock, result = change(TicketLock.from_dict(json.loads(stored)) if stored else None)
+                    pipe.multi()
+                    if lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, lock.dumps())
+                    pipe.execute()
+                    return result
+                except WatchError:
+                    continue  # another server changed this lock meanwhile: read it again
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        def issue(lock: Optional[TicketLock]) -> Tuple[TicketLock, int]:
+            lock = lock or self.create_lock(conversation_id)
+            return lock, lock.issue_ticket(lock_lifetime)
+
+        try:
+            return self._change(conversation_id, issue)
+        except Exception as error:
+            raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+
+    def update_lock(self, conversation_id: Text) -> None:
+        def remove_expired(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock, None
+
+        self._change(conversation_id, remove_expired)
+
+    def cleanup(self, conversation_id: Text, ticket_number: int) -> None:
+        def finish(lock: Optional[TicketLock]) -> Tuple[Optional[TicketLock], None]:
+            if lock is None:
+                return None, None
+            lock.remove_ticket_for(ticket_number)
+            return (lock if lock.is_someone_waiting() else None), None
+
+        self._change(conversation_id, finish)
+
+
+def answer_with_atomic_redis_locks() -> None:
+    """`lock_store: type: redis` builds an AtomicRedisLockStore (Rasa looks the class up by name)."""
+    import rasa.core.lock_store
+
+    rasa.core.lock_store.RedisLockStore = AtomicRedisLockStore
