@@ -15,9 +15,12 @@
 - Bad input to the REST webhook (not JSON, wrong or missing fields, empty,
   over 2,000 characters, /restart, ...) gets a 4xx whose JSON body names the
   problem, instead of a 500, silence or a lost conversation (input_guard.py).
-- When the conversation store cannot be read (PostgreSQL restarting), the
-  patient gets `utter_service_unavailable` too, and nothing is stored
-  (store_outage.py); the server carries on by itself once the store is back.
+- When the conversation store cannot be read (PostgreSQL restarting) or
+  written (a locked or read-only database), the patient gets
+  `utter_service_unavailable` too, and nothing is stored (store_outage.py):
+  the answers to a message are held back until the conversation is saved, so
+  no step and no "deleted" is ever said that the store did not keep. The
+  server carries on by itself once the store is back.
 - With the Redis lock store (several Rasa servers), tickets are issued and
   returned atomically (atomic_locks.py): Rasa 3.6's read-modify-write let two
   servers take two messages of one patient at once, and one was not stored.
@@ -37,7 +40,7 @@ from typing import List, Mapping, Optional
 
 from atomic_locks import answer_with_atomic_redis_locks  # noqa: E402 (beside this script)
 from current_session_only import send_current_session_only  # noqa: E402
-from input_guard import guard_rest_webhook  # noqa: E402
+from input_guard import guard_rest_webhook, limit_request_sizes  # noqa: E402
 from rasa_speedups import cache_action_result_validator  # noqa: E402
 from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
@@ -101,6 +104,7 @@ def guard_rest_input() -> None:
 
     def configure_guarded_app(*args, **kwargs):
         app = configure_app(*args, **kwargs)
+        limit_request_sizes(app)
         app.register_middleware(guard_rest_webhook, "request")
         return app
 
