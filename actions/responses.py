@@ -20,6 +20,10 @@ CARE_TEAM_HOURS = "utter_care_team_hours"
 DATA_DELETED = "utter_data_deleted"
 # said by the Rasa server itself when the action server cannot be reached
 SERVICE_UNAVAILABLE = "utter_service_unavailable"
+# said by the channels before a message reaches the assistant (channels/screening.py)
+MESSAGE_TOO_LONG = "utter_message_too_long"
+MESSAGE_UNREADABLE = "utter_message_unreadable"
+RATE_LIMITED = "utter_rate_limited"
 
 LABEL_NEXT_STEP = "utter_button_next_step"
 LABEL_PREVIOUS_STEP = "utter_button_previous_step"

@@ -26,6 +26,7 @@ from sanic.response import HTTPResponse
 
 from channels.buttons import chunked, truncate
 from channels.env import FACEBOOK_API_URL
+from channels.screening import screened
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +136,7 @@ class FacebookInput(RasaFacebookInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         fb_webhook = Blueprint("fb_webhook", __name__)
+        handle_screened = screened(on_new_message)  # the input policy and rate limits (channels/screening.py)
 
         @fb_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -152,7 +154,7 @@ class FacebookInput(RasaFacebookInput):
             if not signature_valid(self.fb_secret or "", request.body, request.headers):
                 logger.warning("Invalid Messenger signature: check the app secret.")
                 return response.text("invalid signature", status=403)
-            await Messenger(self._client(), on_new_message).handle(request.json, self.get_metadata(request))
+            await Messenger(self._client(), handle_screened).handle(request.json, self.get_metadata(request))
             return response.text("success")
 
         return fb_webhook

@@ -19,6 +19,12 @@ its replies. Here:
 - Only the pages allowed by `--cors` can connect (``channels.browser_origins``).
 - Binary messages are refused, and each replica names its Engine.IO connection
   ids after itself for nginx's routing (``channels.socketio_server``).
+- Every message goes through the input policy and the rate limits
+  (``channels.screening``): per conversation, and per browser address over all its
+  connections. Engine.IO accepts at most MAX_PAYLOAD_BYTES in one request or
+  WebSocket message (python-engineio's default is 1 MB), so a larger one is refused
+  before it is held in memory; anything smaller but over the message limit is
+  answered "too long".
 
 A Socket.IO connection lives in one server process, so the binding needs no
 shared store; replicas only need the same ``SESSION_SECRET`` (and routing of each
@@ -39,6 +45,7 @@ from sanic.response import HTTPResponse
 
 from channels.browser_origins import CorsOrigins, OriginCheckingServer
 from channels.env import ChannelConfigError, session_secret
+from channels.screening import screened
 from channels.session_ids import SessionIds
 from channels.socketio_server import harden
 
@@ -47,6 +54,17 @@ logger = logging.getLogger(__name__)
 # what this connection was confirmed for, in python-socketio's per-connection session
 SESSION_ID = "session_id"
 SENDER_ID = "sender_id"
+CLIENT = "client"
+# the largest Engine.IO request body or WebSocket message accepted: a message at the limit
+# (2,000 characters, up to 4 bytes each in UTF-8, plus JSON) fits many times over, and one
+# of 100,000 plain characters still arrives to be answered "too long"
+MAX_PAYLOAD_BYTES = 128 * 1024
+
+
+def client_address(environ: Dict[Text, Any]) -> Optional[Text]:
+    """The browser's address as Sanic sees it (the proxy's forwarded address with SANIC_PROXIES_COUNT set)."""
+    request = environ.get("sanic.request")
+    return (request.remote_addr or request.ip) if request is not None else None
 
 
 async def _maybe_await(result: Any) -> None:
@@ -111,11 +129,16 @@ class SocketIOInput(RasaSocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         origins = CorsOrigins()
-        sio = OriginCheckingServer(origins)
+        sio = OriginCheckingServer(origins, max_http_buffer_size=MAX_PAYLOAD_BYTES)
         harden(sio)  # no binary messages; engine.io ids named after the replica (SOCKETIO_REPLICA)
         socketio_webhook = _OriginCheckingBlueprint(sio, self.socketio_path, origins, "socketio_webhook", __name__)
         self.sio = sio  # for get_output_channel
         namespace = self.namespace
+        handle_screened = screened(on_new_message)
+
+        @sio.on("connect", namespace=namespace)
+        async def connect(sid: Text, environ: Dict[Text, Any], *_: Any) -> None:
+            await sio.save_session(sid, {CLIENT: client_address(environ)}, namespace=namespace)
 
         @socketio_webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -134,14 +157,15 @@ class SocketIOInput(RasaSocketIOInput):
             for room in sio.rooms(sid, namespace=namespace):
                 if room != sid:
                     await _maybe_await(sio.leave_room(sid, room, namespace=namespace))
-            await sio.save_session(sid, {SESSION_ID: session_id, SENDER_ID: sender_id}, namespace=namespace)
+            bound = await sio.get_session(sid, namespace=namespace)
+            await sio.save_session(sid, {**bound, SESSION_ID: session_id, SENDER_ID: sender_id}, namespace=namespace)
             await _maybe_await(sio.enter_room(sid, sender_id, namespace=namespace))
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             bound = await sio.get_session(sid, namespace=namespace)
-            if not isinstance(data, dict) or not bound or data.get("session_id") != bound[SESSION_ID]:
+            if not isinstance(data, dict) or SESSION_ID not in bound or data.get("session_id") != bound[SESSION_ID]:
                 logger.warning("Socket.IO: refused a message naming a session its connection was not "
                                "confirmed for (a connection asks with session_request, then sends its own id).")
                 return
@@ -149,9 +173,9 @@ class SocketIOInput(RasaSocketIOInput):
             if not isinstance(text, str):
                 logger.warning("Socket.IO: refused a message that is not text.")
                 return
-            await on_new_message(UserMessage(
+            await handle_screened(UserMessage(
                 text, SocketIOOutput(sio, self.bot_message_evt), bound[SENDER_ID],
                 input_channel=self.name(), metadata=message_metadata(data, self.metadata_key),
-            ))
+            ), client=bound.get(CLIENT))
 
         return socketio_webhook

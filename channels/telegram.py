@@ -20,6 +20,7 @@ from sanic import Blueprint
 from channels.buttons import fits_bytes
 from channels.choices import ShortPayloads
 from channels.env import TELEGRAM_API_URL
+from channels.screening import screened
 
 CALLBACK_DATA_BYTES = 64
 ONE_ROW_MAX = 3
@@ -73,9 +74,11 @@ class TelegramInput(RasaTelegramInput):
         self.short_payloads = ShortPayloads()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handle_screened = screened(on_new_message)  # the input policy and rate limits (channels/screening.py)
+
         async def with_payloads_expanded(message: UserMessage) -> Any:
             message.text = self.short_payloads.expand(message.text)
-            return await on_new_message(message)
+            return await handle_screened(message)
 
         return super().blueprint(with_payloads_expanded)
 

@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from channels.buttons import with_numbered_choices
 from channels.choices import ChoiceMemory
 from channels.env import TWILIO_API_URL
+from channels.screening import screened
 
 WHATSAPP = "whatsapp:"
 
@@ -74,10 +75,12 @@ class TwilioInput(RasaTwilioInput):
         self.choices = ChoiceMemory()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        handle_screened = screened(on_new_message)  # the input policy and rate limits (channels/screening.py)
+
         async def with_choices_resolved(message: UserMessage) -> Any:
             message.text = self.choices.resolve(message.sender_id, message.text)
             self.choices.start_turn(message.sender_id)
-            return await on_new_message(message)
+            return await handle_screened(message)
 
         twilio_webhook = super().blueprint(with_choices_resolved)
 

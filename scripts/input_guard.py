@@ -16,7 +16,7 @@ The limits (README "Bad input"):
 - body at most MAX_BODY_BYTES, UTF-8, a JSON object;
 - "sender": text of 1 to MAX_SENDER_CHARS characters (the tracker store's
   column of 255, less the "rest:" that channels/rest.py puts in front), no
-  control characters;
+  control, invisible or formatting characters (U+200B, U+202E, ...);
 - "message": text with at least one visible character and at most
   MAX_MESSAGE_CHARS characters; not one of Rasa's control commands
   (/restart, /back, /session_start);
@@ -26,33 +26,44 @@ A message over MAX_MESSAGE_CHARS that describes a red-flag symptom is not
 refused: it is answered as an emergency (the "/emergency" intent, whose rule
 gives the emergency instruction), as a short message with that text would be.
 
-Only the REST webhook is guarded; the other channels have their own formats.
+The message and sender rules are the project's one input policy (channels/input_policy.py);
+the web chat and the messaging apps apply the same rules in their own way
+(channels/screening.py). The rate limits (channels/rate_limits.py) apply here too: over
+one, 429 with Retry-After, except that a red-flag message gets the emergency answer.
+Sanic itself refuses any body over MAX_REQUEST_BYTES from its Content-Length, before it
+is read (limit_request_sizes), with the same BodyTooLarge answer.
 """
 import json
 import sys
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict
 
-# The project folder (for actions.safety): `rasa run` puts it on the path only once it starts.
+# The project folder (for channels.input_policy): `rasa run` puts it on the path only once it starts.
 _PROJECT = str(Path(__file__).resolve().parent.parent)
 if _PROJECT not in sys.path:
     sys.path.append(_PROJECT)
 
+from actions import responses  # noqa: E402
 from actions.safety import is_red_flag  # noqa: E402
+from channels import notices  # noqa: E402
+from channels.rate_limits import shared_limits  # noqa: E402
+from channels.rest import rest_sender_id  # noqa: E402
+from channels.input_policy import (  # noqa: E402
+    CONTROL_COMMANDS, EMERGENCY_MESSAGE, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, Refusal, check_message,
+    check_sender_id,
+)
+
+__all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",
+           "checked_rest_payload", "guard_rest_webhook"]
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 MAX_BODY_BYTES = 64 * 1024
-MAX_MESSAGE_CHARS = 2000
-MAX_SENDER_CHARS = 250
-# Rasa's own intents that answer nothing: /restart forgets the conversation's state, /back undoes a turn
-CONTROL_COMMANDS = ("restart", "back", "session_start")
-# What a long message that describes a red-flag symptom is answered as (the emergency intent's rule)
-EMERGENCY_MESSAGE = "/emergency"
+# Sanic's own limit for every request and WebSocket message (its defaults: 100 MB and 1 MB):
+# a body over it is refused from its Content-Length, before it is read into memory. It is
+# above MAX_BODY_BYTES, so a REST body between the two still gets the guard's own answer.
+MAX_REQUEST_BYTES = 128 * 1024
 EXAMPLE = '{"sender": "patient-123", "message": "hello"}'
-
-_INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")  # control, format (zero-width, BOM), spaces, separators
 
 
 @dataclass
@@ -62,6 +73,10 @@ class BadInput(Exception):
     status: int
     reason: str
     message: str
+
+    @classmethod
+    def from_refusal(cls, refusal: Refusal) -> "BadInput":
+        return cls(refusal.status, refusal.reason, refusal.message)
 
     def as_json(self) -> Dict[str, Any]:
         """The same shape as the project's other refusals (rasa_server.refuse_model_changes)."""
@@ -82,11 +97,6 @@ def _json_type(value: Any) -> str:
     return "text"
 
 
-def _position_of(text: str, categories: tuple) -> int:
-    """Index of the first character in one of these Unicode categories, or -1."""
-    return next((i for i, char in enumerate(text) if unicodedata.category(char) in categories), -1)
-
-
 def _required_text(payload: Dict[str, Any], field: str, reason: str, what_to_send: str) -> str:
     """payload[field] when it is there and is text; else BadInput <reason>Missing or <reason>NotText."""
     if field not in payload:
@@ -100,32 +110,19 @@ def _required_text(payload: Dict[str, Any], field: str, reason: str, what_to_sen
 
 def _check_sender(payload: Dict[str, Any]) -> None:
     sender = _required_text(payload, "sender", "Sender", "an id for the conversation")
-    if not sender.strip():
-        raise BadInput(400, "SenderEmpty", 'The "sender" field is empty: send an id for the conversation.')
-    if len(sender) > MAX_SENDER_CHARS:
-        raise BadInput(400, "SenderTooLong",
-                       f'The "sender" field has {len(sender)} characters; the limit is {MAX_SENDER_CHARS}.')
-    bad = _position_of(sender, ("Cc", "Cs"))
-    if bad >= 0:
-        raise BadInput(400, "SenderInvalid",
-                       f'The "sender" field has a control character or an unpaired surrogate at position {bad}.')
+    try:
+        check_sender_id(sender, 'The "sender" field')
+    except Refusal as refusal:
+        raise BadInput.from_refusal(refusal) from None
 
 
-def _check_message(payload: Dict[str, Any]) -> str:
-    """The message text, checked."""
+def _checked_message(payload: Dict[str, Any]) -> str:
+    """The message text as Rasa should see it (channels.input_policy)."""
     text = _required_text(payload, "message", "Message", "the patient's text")
-    bad = _position_of(text, ("Cs",))
-    if bad >= 0:
-        raise BadInput(400, "MessageNotUnicode",
-                       f'The "message" field is not valid Unicode text: unpaired surrogate at position {bad}.')
-    if all(unicodedata.category(char) in _INVISIBLE for char in text):
-        raise BadInput(400, "MessageEmpty", 'The "message" field is empty (nothing but spaces or invisible '
-                                            "characters): send the patient's text.")
-    stripped = text.strip()
-    if stripped.startswith("/") and stripped[1:].split("{")[0].split("@")[0].strip() in CONTROL_COMMANDS:
-        raise BadInput(400, "ControlCommandRefused",
-                       f'"{stripped[:40]}" is a Rasa control command; it is not accepted from patients.')
-    return text
+    try:
+        return check_message(text, 'The "message" field')
+    except Refusal as refusal:
+        raise BadInput.from_refusal(refusal) from None
 
 
 def _check_optional_fields(payload: Dict[str, Any]) -> None:
@@ -159,25 +156,54 @@ def checked_rest_payload(body: bytes) -> Dict[str, Any]:
         raise BadInput(400, "BodyNotObject",
                        f"The request body must be a JSON object like {EXAMPLE}, not {_json_type(payload)}.")
     _check_sender(payload)
-    text = _check_message(payload)
+    text = _checked_message(payload)
     _check_optional_fields(payload)
-    if len(text) > MAX_MESSAGE_CHARS:
-        if is_red_flag(text):
-            return {**payload, "message": EMERGENCY_MESSAGE}
-        raise BadInput(413, "MessageTooLong", f'The "message" field has {len(text)} characters; the limit is '
-                                              f'{MAX_MESSAGE_CHARS}. Send a shorter message.')
-    return payload
+    return payload if text == payload["message"] else {**payload, "message": text}
 
 
 async def guard_rest_webhook(request):
-    """Sanic request middleware: bad input to the REST webhook gets its 4xx; good input goes on, parsed once."""
+    """Sanic request middleware: bad input to the REST webhook gets its 4xx; good input goes on, parsed once.
+
+    Over a rate limit (channels.rate_limits): 429 with Retry-After, or, for a message that
+    describes a red-flag symptom, the emergency answer (never just a refusal); nothing stored.
+    """
     if request.method != "POST" or request.path.rstrip("/") != REST_WEBHOOK:
         return None
     from sanic import response
 
+    limits = shared_limits()
+    client = limits.client.allow(request.remote_addr or request.ip)
     try:
         payload = checked_rest_payload(request.body)
     except BadInput as bad:
         return response.json(bad.as_json(), status=bad.status)
+    sender = rest_sender_id(payload["sender"])
+    conversation = limits.conversation.allow(sender)
+    refused = [(decision, limit) for decision, limit in ((client, limits.client), (conversation, limits.conversation))
+               if not decision.allowed]
+    if refused:
+        if is_red_flag(payload["message"]):
+            return response.json(await notices.as_rest_replies(sender, responses.EMERGENCY))
+        decision, limit = refused[0]
+        bad = BadInput(429, "TooManyRequests", f"This {limit.what} has sent more than {limit.per_minute} messages "
+                                               f"a minute. Try again in {decision.retry_after} s.")
+        return response.json(bad.as_json(), status=429, headers={"Retry-After": str(decision.retry_after)})
     request.parsed_json = payload  # Sanic's parsed body: the REST channel reads this one
     return None
+
+
+def body_too_large(request, exception):
+    """Sanic's PayloadTooLarge, answered in the same JSON shape as the guard's BodyTooLarge."""
+    from sanic import response
+
+    bad = BadInput(413, "BodyTooLarge", f"The request body is larger than the limit of {MAX_REQUEST_BYTES} bytes.")
+    return response.json(bad.as_json(), status=413)
+
+
+def limit_request_sizes(app) -> None:
+    """Sanic refuses any request body or WebSocket message over MAX_REQUEST_BYTES before reading it."""
+    from sanic.exceptions import PayloadTooLarge
+
+    app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
+    app.config.WEBSOCKET_MAX_SIZE = MAX_REQUEST_BYTES
+    app.error_handler.add(PayloadTooLarge, body_too_large)
