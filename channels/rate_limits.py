@@ -5,7 +5,8 @@ conversation store) and 1,000 web-chat messages in 10 seconds, and nothing stopp
 either. Here each conversation may send RATE_LIMIT_CONVERSATION_PER_MINUTE messages a
 minute, and each client address RATE_LIMIT_CLIENT_PER_MINUTE (over all its
 conversations), each with a burst of that many at once; a message over the limit is
-refused before the assistant sees it, and the sender is told (each channel in its own way).
+refused before the assistant sees it, and the sender is told (each channel in its own way;
+at most once every TELL_EVERY_SECONDS, so a flood does not get a flood of notices back).
 
 Refusals are counted and logged (never the message text, never the id: a short keyed
 digest of it), once when a key starts being refused and then at most every
@@ -31,6 +32,8 @@ CLIENT_VARIABLE = "RATE_LIMIT_CLIENT_PER_MINUTE"
 DEFAULT_CONVERSATION_PER_MINUTE = 20
 DEFAULT_CLIENT_PER_MINUTE = 120
 LOG_EVERY_SECONDS = 10.0
+# the sender is told at most this often that they are over the limit
+TELL_EVERY_SECONDS = 60.0
 # buckets kept at most per limit; the fullest (least recently used) are forgotten first
 MAX_KEYS = 100_000
 
@@ -50,7 +53,8 @@ class _Bucket:
     updated: float
     refused: int = 0          # refused since the last log line
     logged: float = 0.0       # when the last log line about this key was written
-    refusing: bool = False    # refusing now (the sender was told once)
+    refusing: bool = False    # refusing now
+    told: float = float("-inf")  # when the sender was last told
 
 
 @dataclass
@@ -95,8 +99,11 @@ class RateLimit:
         bucket.refused += 1
         if first or now - bucket.logged >= LOG_EVERY_SECONDS:
             self._log(key, bucket, now)
+        tell = first and now - bucket.told >= TELL_EVERY_SECONDS
+        if tell:
+            bucket.told = now
         wait = (1.0 - bucket.tokens) * 60.0 / self.per_minute
-        return Decision(False, tell_sender=first, retry_after=max(1, round(wait)))
+        return Decision(False, tell_sender=tell, retry_after=max(1, round(wait)))
 
     def _log(self, key: str, bucket: _Bucket, now: float, ended: bool = False) -> None:
         if bucket.refused or ended:
@@ -109,7 +116,7 @@ class RateLimit:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    tell_sender: bool = False   # the first refusal of a run: say so once, not for every message of a flood
+    tell_sender: bool = False   # say so (once a run of refusals, at most every TELL_EVERY_SECONDS)
     retry_after: int = 0        # seconds until one more message is allowed
 
 

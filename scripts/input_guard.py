@@ -34,6 +34,7 @@ Sanic itself refuses any body over MAX_REQUEST_BYTES from its Content-Length, be
 is read (limit_request_sizes), with the same BodyTooLarge answer.
 """
 import json
+import logging
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,8 @@ from channels.input_policy import (  # noqa: E402
 
 __all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",
            "checked_rest_payload", "guard_rest_webhook"]
+
+logger = logging.getLogger("rasa_server")
 
 REST_WEBHOOK = "/webhooks/rest/webhook"
 MAX_BODY_BYTES = 64 * 1024
@@ -196,6 +199,8 @@ def body_too_large(request, exception):
     """Sanic's PayloadTooLarge, answered in the same JSON shape as the guard's BodyTooLarge."""
     from sanic import response
 
+    logger.warning(f"Refused a request to {request.path} whose body is over {MAX_REQUEST_BYTES} bytes "
+                   f"(Content-Length {request.headers.get('content-length', 'not given')}), before reading it.")
     bad = BadInput(413, "BodyTooLarge", f"The request body is larger than the limit of {MAX_REQUEST_BYTES} bytes.")
     return response.json(bad.as_json(), status=413)
 

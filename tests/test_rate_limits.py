@@ -43,6 +43,19 @@ def test_the_sender_is_told_once_per_run_of_refusals_and_every_refusal_is_counte
     assert "no longer over the limit" in caplog.records[-1].getMessage()
 
 
+def test_a_sender_over_the_limit_again_soon_after_is_not_told_again_within_a_minute():
+    clock = Clock()
+    limit = RateLimit("conversation", 6, clock=clock)
+    told = []
+    for _ in range(12):  # one a second for 12 s: allowed, refused, allowed again as tokens come back
+        told += [limit.allow("a").tell_sender for _ in range(10)]
+        clock.now += 1
+    assert told.count(True) == 1
+    clock.now += 60
+    [limit.allow("a") for _ in range(6)]
+    assert limit.allow("a").tell_sender
+
+
 def test_zero_switches_a_limit_off():
     limit = RateLimit("conversation", 0)
     assert all(limit.allow("a").allowed for _ in range(10_000))
