@@ -54,7 +54,6 @@ class _Bucket:
     refused: int = 0          # refused since the last log line
     logged: float = 0.0       # when the last log line about this key was written
     refusing: bool = False    # refusing now
-    told: float = float("-inf")  # when the sender was last told
 
 
 @dataclass
@@ -99,11 +98,8 @@ class RateLimit:
         bucket.refused += 1
         if first or now - bucket.logged >= LOG_EVERY_SECONDS:
             self._log(key, bucket, now)
-        tell = first and now - bucket.told >= TELL_EVERY_SECONDS
-        if tell:
-            bucket.told = now
         wait = (1.0 - bucket.tokens) * 60.0 / self.per_minute
-        return Decision(False, tell_sender=tell, retry_after=max(1, round(wait)))
+        return Decision(False, retry_after=max(1, round(wait)))
 
     def _log(self, key: str, bucket: _Bucket, now: float, ended: bool = False) -> None:
         if bucket.refused or ended:
@@ -116,7 +112,6 @@ class RateLimit:
 @dataclass(frozen=True)
 class Decision:
     allowed: bool
-    tell_sender: bool = False   # say so (once a run of refusals, at most every TELL_EVERY_SECONDS)
     retry_after: int = 0        # seconds until one more message is allowed
 
 
@@ -126,6 +121,20 @@ class RateLimits:
 
     conversation: RateLimit
     client: RateLimit
+    clock: Callable[[], float] = time.monotonic
+    _told: "OrderedDict[str, float]" = field(default_factory=OrderedDict)
+
+    def should_tell(self, conversation: str) -> bool:
+        """Whether to tell this conversation it is over a limit: at most once every TELL_EVERY_SECONDS."""
+        now = self.clock()
+        told = self._told.pop(conversation, None)
+        if told is not None and now - told < TELL_EVERY_SECONDS:
+            self._told[conversation] = told
+            return False
+        self._told[conversation] = now
+        while len(self._told) > MAX_KEYS:
+            self._told.popitem(last=False)
+        return True
 
     @classmethod
     def from_environment(cls, environ: Optional[Mapping[str, str]] = None) -> "RateLimits":

@@ -6,9 +6,9 @@ Every channel but REST hands its messages to the assistant through ``screened(..
 1. A conversation id that breaks the policy (channels.input_policy) is refused: nothing is
    processed or sent (a provider or a client sent something no patient can), and it is logged.
 2. The conversation's rate limit, and the client's where the channel knows the client
-   (the web chat: the browser's address). Over a limit: the sender is told once per run of
-   refused messages (``utter_rate_limited``), the rest of the run is counted in the log
-   (channels.rate_limits). A red-flag message is never just refused: it gets the emergency
+   (the web chat: the browser's address). Over a limit: the conversation is told
+   (``utter_rate_limited``) at most once a minute, and every refused message is counted in
+   the log (channels.rate_limits). A red-flag message is never just refused: it gets the emergency
    answer, straight from the channel.
 3. The message policy: a message that is too long gets ``utter_message_too_long`` (and a
    long red-flag message the emergency answer, through the assistant); one that is not valid
@@ -77,7 +77,7 @@ class Screened:
             return True
         if is_red_flag(text):
             await notices.send(message.output_channel, message.sender_id, responses.EMERGENCY)
-        elif any(decision.tell_sender for decision in refused):
+        elif self.limits.should_tell(sender):
             await notices.send(message.output_channel, message.sender_id, responses.RATE_LIMITED)
         return False
 

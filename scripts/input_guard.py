@@ -176,6 +176,8 @@ async def guard_rest_webhook(request):
 
     limits = shared_limits()
     client = limits.client.allow(request.remote_addr or request.ip)
+    if _over_sanic_limit(request):
+        return body_too_large(request, None)
     try:
         payload = checked_rest_payload(request.body)
     except BadInput as bad:
@@ -193,6 +195,17 @@ async def guard_rest_webhook(request):
         return response.json(bad.as_json(), status=429, headers={"Retry-After": str(decision.retry_after)})
     request.parsed_json = payload  # Sanic's parsed body: the REST channel reads this one
     return None
+
+
+def _over_sanic_limit(request) -> bool:
+    """Whether Sanic refused to read this body (declared or received over MAX_REQUEST_BYTES).
+
+    Sanic 21.12 runs the request middleware before its error handler, so this middleware
+    sees such a request with an empty body, and must not call it "BodyEmpty".
+    """
+    declared = request.headers.get("content-length", "")
+    received = getattr(request.stream, "request_bytes", 0) or 0
+    return (declared.isdigit() and int(declared) > MAX_REQUEST_BYTES) or received > MAX_REQUEST_BYTES
 
 
 def body_too_large(request, exception):

@@ -5,9 +5,12 @@ BAD_INPUT_EXAMPLES sets how many generated requests the property test sends (def
 """
 import json
 import os
+import socket
 import time
 import uuid
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -15,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.procmem import status_kib
 from tests.conftest import ROOT
 from tests.e2e.servers import running_assistant
 from tests.model_helpers import trained_model
@@ -96,6 +100,9 @@ REFUSED = [
     pytest.param({"json": {"sender": None, "message": "hello"}}, 400, "SenderNotText", id="sender null"),
     pytest.param({"json": {"sender": "", "message": "hello"}}, 400, "SenderEmpty", id="sender empty"),
     pytest.param(message("hello", sender="s" * 10000), 400, "SenderTooLong", id="sender 10,000 characters"),
+    pytest.param(message("hello", sender="patient\u202e1"), 400, "SenderInvalid", id="sender right-to-left override"),
+    pytest.param(message("hello", sender="pat\u200bient"), 400, "SenderInvalid", id="sender zero-width space"),
+    pytest.param(message("what is a stent " * 20000), 413, "BodyTooLarge", id="320,000 characters (over Sanic's limit)"),
     pytest.param(message("/restart"), 400, "ControlCommandRefused", id="/restart"),
     pytest.param(message("/back"), 400, "ControlCommandRefused", id="/back"),
     pytest.param({"json": {"sender": "p", "message": "hi", "metadata": [1]}}, 400, "MetadataNotObject",
@@ -109,6 +116,36 @@ def test_bad_input_gets_a_quick_4xx_naming_the_problem(webhook, request_kwargs, 
     reply = post(webhook, **request_kwargs)
     assert time.monotonic() - start < REFUSAL_SECONDS
     assert_refused(reply, status, reason)
+
+
+def declared_body(webhook, length, sent=1024):
+    """POST with Content-Length `length` but only `sent` bytes of body; the status line and the time to it."""
+    parts = urlsplit(webhook)
+    start = time.monotonic()
+    with socket.create_connection((parts.hostname, parts.port), timeout=HANG_SECONDS) as connection:
+        connection.sendall(f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+                           f"Content-Length: {length}\r\n\r\n".encode() + b"{" * sent)
+        answer = connection.recv(65536).decode(errors="replace")
+    return answer, time.monotonic() - start
+
+
+@pytest.mark.parametrize("megabytes", [95, 150])
+def test_a_huge_body_is_refused_from_its_declared_length_without_being_read(webhook, megabytes):
+    # before: 413 only after each 95 MB body was read into memory; over 100 MB, 400 "BodyEmpty"
+    answer, seconds = declared_body(webhook, megabytes * 1_000_000)
+    assert answer.startswith("HTTP/1.1 413"), answer[:200]
+    assert '"reason":"BodyTooLarge"' in answer.replace(" ", "")
+    assert seconds < REFUSAL_SECONDS
+
+
+def test_five_huge_bodies_at_once_do_not_grow_the_server(assistant, webhook):
+    pid = assistant[1]["rasa"].popen.pid
+    peak = status_kib(pid, "VmHWM")
+    with ThreadPoolExecutor(5) as pool:
+        answers = list(pool.map(lambda _: declared_body(webhook, 95_000_000, sent=100_000)[0], range(5)))
+    assert all(answer.startswith("HTTP/1.1 413") for answer in answers)
+    assert (status_kib(pid, "VmHWM") - peak) / 1024 < 50  # before: 0.9 -> 1.5 GB
+    assert texts(say(webhook, str(uuid.uuid4()), "what happens first?"))[0].startswith("Step 1 of 6:")
 
 
 def test_streamed_bad_input_gets_the_same_4xx_instead_of_a_timeout(webhook):
