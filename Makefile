@@ -56,7 +56,9 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWa
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
 	$$c -c 'import sys; assert sys.version_info[:2] == (3, 10)' >/dev/null 2>&1 && { echo $$c; break; }; done)
 
-TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) $(SPACY_PIPELINE)/.built
+# privacy/redact.py and words.py: the redaction the NLU pipeline's first component applies to the training data
+TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
+	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built
 
 .PHONY: help install spacy validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e audit clean
 

@@ -1,8 +1,9 @@
 """First in the NLU pipeline: personal identifiers never reach the classifier.
 
-Phone numbers, e-mail addresses, dates and record numbers (``privacy.redact``)
-become placeholders such as ``[phone]`` in the text the pipeline works on, in
-training and at run time. The parse data (what Rasa logs and stores) then holds
+Phone numbers, e-mail addresses (also spelled out), dates, years of birth, record
+numbers, postcodes, street addresses and names after a cue phrase ("my name is")
+(``privacy.redact``) become placeholders such as ``[phone]`` or ``[name]`` in the
+text the pipeline works on, in training and at run time. The parse data (what Rasa logs and stores) then holds
 the redacted text, and "my number is 07700 900123, what happens first?" is
 classified like "my number is [phone], what happens first?": the training data
 has such examples, so the question around the identifier decides the intent.
