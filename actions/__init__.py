@@ -8,4 +8,5 @@ Modules, one job each:
 - ``base``: the base action that lets a red-flag message win over everything
 - ``explain``: step, topic and term answers
 - ``care_team``: contact details and declining personal medical advice
+- ``clarify``: "did you mean ...?" when the classifier is unsure between a few topics
 """

@@ -37,7 +37,12 @@ class ActionContactCareTeam(SafeAction):
 
 
 class ActionDeclineMedicalAdvice(SafeAction):
-    """No personal advice: a kind refusal, the general facts that apply, and who to ask."""
+    """No personal advice: a kind refusal, the general facts that apply, who to ask, and when not to wait.
+
+    Symptom questions ("is it normal that my leg is still swollen?") are ask_medical_advice
+    too: never the procedure text, always the care team and the signs to call the emergency
+    number for.
+    """
 
     def name(self) -> Text:
         return "action_decline_medical_advice"
@@ -46,5 +51,6 @@ class ActionDeclineMedicalAdvice(SafeAction):
         dispatcher.utter_message(response=responses.MEDICAL_ADVICE_DECLINED)
         explain_terms(dispatcher, tracker, domain)
         utter_contact(dispatcher)
+        dispatcher.utter_message(response=responses.EMERGENCY_SIGNS)
         utter_disclaimer(dispatcher, follow_up_buttons(domain, current_position(tracker)))
         return []

@@ -29,6 +29,10 @@ LABEL_NEXT_STEP = "utter_button_next_step"
 LABEL_PREVIOUS_STEP = "utter_button_previous_step"
 LABEL_TOPICS = "utter_button_topics"
 LABEL_WALKTHROUGH = "utter_button_walkthrough"
+LABEL_SOMETHING_ELSE = "utter_button_something_else"
+OUT_OF_SCOPE = "utter_out_of_scope"
+DID_YOU_MEAN = "utter_did_you_mean"
+EMERGENCY_SIGNS = "utter_emergency_signs"
 
 Button = Dict[str, str]
 
@@ -73,6 +77,16 @@ def label(domain: Dict[str, Any], name: str) -> str:
 
 def _button(domain: Dict[str, Any], label_name: str, intent: str) -> Button:
     return {"title": label(domain, label_name), "payload": f"/{intent}"}
+
+
+def intent_label(intent: str) -> str:
+    """The response whose text labels a button that asks this intent: ``utter_button_<intent>``."""
+    return f"utter_button_{intent}"
+
+
+def intent_button(domain: Dict[str, Any], intent: str, label_name: Optional[str] = None) -> Button:
+    """A button that sends this intent, labelled by ``label_name`` or the intent's own label."""
+    return _button(domain, label_name or intent_label(intent), intent)
 
 
 def navigation_buttons(domain: Dict[str, Any], position: str) -> List[Button]:

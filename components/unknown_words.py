@@ -25,6 +25,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 FALLBACK_INTENT = "nlu_fallback"
+# in the parse data of such a message, so that the fallback answer does not offer topics
+# (actions/clarify.py): the classifier's ranking means nothing for words it never saw
+UNKNOWN_WORDS_KEY = "unknown_words"
 VOCABULARY_FILE = "known_words.json"
 
 
@@ -73,4 +76,5 @@ class UnknownWordsFallback(GraphComponent):
                        if entry.get("name") != FALLBACK_INTENT]
             message.set(INTENT, fallback, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [fallback] + ranking, add_to_output=True)
+            message.set(UNKNOWN_WORDS_KEY, True, add_to_output=True)
         return messages

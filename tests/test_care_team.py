@@ -39,7 +39,7 @@ async def test_medical_advice_is_declined_with_referral_and_disclaimer(no_clinic
     tracker = make_tracker("should I stop my blood thinners?", "ask_medical_advice")
     await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
     assert response_names(dispatcher) == [
-        "utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_disclaimer",
+        "utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_emergency_signs", "utter_disclaimer",
     ]
 
 
@@ -47,5 +47,15 @@ async def test_declining_still_gives_the_general_facts_that_apply(no_clinic, dis
     tracker = make_tracker("do I really need a stent?", "ask_medical_advice", entities=[term_entity("stent")])
     await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
     assert response_names(dispatcher) == [
-        "utter_medical_advice_declined", "utter_term_stent", "utter_care_team_contact_unset", "utter_disclaimer",
+        "utter_medical_advice_declined", "utter_term_stent", "utter_care_team_contact_unset", "utter_emergency_signs",
+        "utter_disclaimer",
     ]
+
+
+async def test_a_symptom_question_gets_the_care_team_and_the_emergency_signs_never_the_procedure_text(
+        no_clinic, dispatcher, domain):
+    tracker = make_tracker("is it normal that my leg is still swollen a week after?", "ask_medical_advice")
+    await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
+    names = response_names(dispatcher)
+    assert "utter_care_team_contact_unset" in names and "utter_emergency_signs" in names
+    assert not any(name.startswith(("utter_step_", "utter_topic_")) for name in names)
