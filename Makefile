@@ -27,6 +27,11 @@ WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
 # Signs the web chat's session ids (channels/socketio.py). `make run` without SESSION_SECRET in the
 # environment uses this file, made once (git-ignored), so a restart keeps the widget's conversations.
 SESSION_SECRET_FILE := var/session-secret
+# Conversations are stored under a keyed hash of their sender id (privacy/pseudonyms.py). Without
+# SENDER_ID_KEY in the environment, run, shell and purge use this file, made once (git-ignored):
+# losing or changing the key makes every stored conversation unreachable (docs/privacy.md).
+SENDER_ID_KEY_FILE := var/sender-id-key
+WITH_SENDER_ID_KEY = SENDER_ID_KEY="$${SENDER_ID_KEY:-$$(cat $(SENDER_ID_KEY_FILE))}"
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 # Where conversations are kept (endpoints.yml; README "Conversations and privacy"): a SQLite
 # file under var/ unless set. Rasa refuses unset ${VARIABLES}, so each has a default here.
@@ -117,19 +122,23 @@ $(SESSION_SECRET_FILE): | $(BIN)/.installed
 	@mkdir -p $(@D)
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+$(SENDER_ID_KEY_FILE): | $(BIN)/.installed
+	@mkdir -p $(@D)
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
 credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml plus Telegram / Twilio / Messenger if set in the environment
 	@$(BIN)/python scripts/credentials.py --out $(CREDENTIALS)
 
 actions: $(BIN)/.installed ## run the action server in the foreground
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: credentials $(MODEL) web $(SESSION_SECRET_FILE) ## start the action server, the Rasa server and the demo web page, and say how to talk to them
+run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) ## start the action server, the Rasa server and the demo web page, and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
 	$(BIN)/python -m http.server --bind 127.0.0.1 $(WEB_PORT) -d web >/dev/null 2>&1 & \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
-	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" \
+	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" $(WITH_SENDER_ID_KEY) \
 	$(RASA_SERVER) --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
 
 CLUSTER_PORT ?= 8080
@@ -137,15 +146,15 @@ REPLICAS ?= 2
 cluster: $(MODEL) packages ## several Rasa servers behind nginx, sharing PostgreSQL and Redis, on loopback (docs/deploy.md)
 	$(BIN)/python -m cluster --replicas $(REPLICAS) --port $(CLUSTER_PORT) --dir var/cluster --cors $(CORS_ORIGINS)
 
-purge: $(BIN)/.installed ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)
-	$(BIN)/python scripts/purge_conversations.py --older-than-days $(RETENTION_DAYS)
+purge: $(BIN)/.installed $(SENDER_ID_KEY_FILE) ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)
+	$(WITH_SENDER_ID_KEY) $(BIN)/python scripts/purge_conversations.py --older-than-days $(RETENTION_DAYS)
 
-shell: $(MODEL) ## talk to the assistant in the terminal
+shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	if ! curl -s -o /dev/null localhost:$(ACTION_PORT)/health; then \
 		SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions >/tmp/thrombectomy-actions.log 2>&1 & \
 	fi; \
-	$(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
+	$(WITH_SENDER_ID_KEY) $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
 test-unit: $(SPACY_PIPELINE)/.built ## unit and content tests (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests

@@ -15,18 +15,21 @@ from cluster.postgres import PostgresServer
 from cluster.processes import Process, free_port
 from cluster.redis import RedisServer
 
-SECRET_NAMES = ("postgres_password", "redis_password", "session_secret")
+# sender_id_key: the key of the stored sender ids (privacy/pseudonyms.py), the same for every replica
+SECRET_NAMES = ("postgres_password", "redis_password", "session_secret", "sender_id_key")
 
 
 def cluster_secrets(base_dir: Path) -> Dict[str, str]:
-    """The local cluster's passwords: made once, kept in base_dir/secrets.json (only we can read it),
-    so a cluster folder can be started again (PostgreSQL keeps its password in its data)."""
+    """The local cluster's passwords and keys: made once, kept in base_dir/secrets.json (only we can
+    read it), so a cluster folder can be started again (PostgreSQL keeps its password in its data,
+    the stored conversations need the same sender id key). A name missing from an older file is added."""
     path = base_dir / "secrets.json"
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {name: secrets.token_urlsafe(48) for name in SECRET_NAMES}
-    path.touch(mode=0o600)
-    path.write_text(json.dumps(values))
+    values = json.loads(path.read_text()) if path.exists() else {}
+    missing = [name for name in SECRET_NAMES if name not in values]
+    if missing:
+        values.update({name: secrets.token_urlsafe(48) for name in missing})
+        path.touch(mode=0o600)
+        path.write_text(json.dumps(values))
     return values
 
 
@@ -56,6 +59,8 @@ def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional
 
     base_dir keeps PostgreSQL's data between runs; nginx listens on 127.0.0.1:port (a free port if None);
     cors_origins: the web pages allowed to use the chat (each replica's `--cors`).
+    extra_env is added to every process's environment, except SENDER_ID_KEY (the replicas' only;
+    by default the one in base_dir/secrets.json).
     """
     base_dir = Path(base_dir).resolve()
     logs = base_dir / "logs"
@@ -72,18 +77,24 @@ def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional
         stack.callback(redis.stop)
         redis.start()
 
+        extra_env = dict(extra_env or {})
+        # the key of the stored sender ids: the same for every replica, and for the replicas only
+        # (the action server never reads the store)
+        sender_id_key = extra_env.pop("SENDER_ID_KEY", keys["sender_id_key"])
         env = {**os.environ, **postgres.environment(), **redis.environment(),
                "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
                "SESSION_SECRET": keys["session_secret"],
                # each replica's PostgreSQL connections (Rasa's default, 50 + 100, would let two
                # replicas exceed PostgreSQL's 100 connections): replicas x 30 stays below it
-               "SQL_POOL_SIZE": "10", "SQL_MAX_OVERFLOW": "20", **(extra_env or {})}
+               "SQL_POOL_SIZE": "10", "SQL_MAX_OVERFLOW": "20", **extra_env}
+        env.pop("SENDER_ID_KEY", None)
         actions = action_server(action_port, env, log_dir=logs)
         stack.callback(actions.stop)
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
 
         def start_replica(index: int) -> Process:
-            process = rasa_server(model, replica_ports[index], {**env, "SOCKETIO_REPLICA": replica_name(index + 1)},
+            replica_env = {**env, "SENDER_ID_KEY": sender_id_key, "SOCKETIO_REPLICA": replica_name(index + 1)}
+            process = rasa_server(model, replica_ports[index], replica_env,
                                   credentials, ["--cors", *cors_origins] if cors_origins else (),
                                   name=f"rasa-{replica_name(index + 1)}", log_dir=logs)
             stack.callback(process.stop)

@@ -1,10 +1,17 @@
-"""The project's tracker store: Rasa's SQLTrackerStore, with two privacy rules.
+"""The project's tracker store: Rasa's SQLTrackerStore, with three privacy rules.
 
-1. Personal identifiers (``privacy.redact``) are redacted from what patients
+1. Pseudonymised sender ids (``privacy.pseudonyms``): a conversation is stored
+   under a keyed hash of its sender id (a phone number, a chat id, what a REST
+   caller sent), never the id itself. The mapping happens here, at every place
+   Rasa's SQLTrackerStore puts a sender id into a query or a row (save,
+   ``_event_query`` for retrieve and the save's "what is new", delete), so the
+   tracker in memory keeps the real id and replies still reach the patient.
+   The key is ``SENDER_ID_KEY``; the store refuses to start without one.
+2. Personal identifiers (``privacy.redact``) are redacted from what patients
    typed before an event is written: the message text, the text in the parse
    data, extracted entity values and text slot values. The bot answers from
    the raw message in memory; only storage sees the redacted one.
-2. "Forget me": when the new events set the ``data_deletion_requested`` slot
+3. "Forget me": when the new events set the ``data_deletion_requested`` slot
    (``action_delete_conversation``), every stored event of that conversation is
    deleted and nothing of it is written.
 
@@ -24,7 +31,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from privacy import DELETION_SLOT
+from privacy import DELETION_SLOT, pseudonyms
 from privacy.redact import redact
 
 logger = logging.getLogger(__name__)
@@ -54,13 +61,23 @@ def deletion_requested(events) -> bool:
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore that redacts identifiers and honours "forget me"."""
+    """SQLTrackerStore that stores pseudonymised sender ids, redacts identifiers and honours "forget me".
+
+    sender_id_key comes from SENDER_ID_KEY when not given; without a key (or with one too short)
+    the store refuses to start (SenderIdKeyError).
+    Every method takes real sender ids, except what keys() and purge_older_than() return: stored
+    ids (pseudonyms), which cannot be turned back into sender ids.
+    """
 
     def __init__(self, domain=None, dialect: Text = "sqlite", host: Optional[Text] = None,
                  port: Optional[Any] = None, db: Text = "var/conversations.db",
                  username: Optional[Text] = None, password: Optional[Text] = None,
                  event_broker=None, login_db: Optional[Text] = None, query: Optional[Dict] = None,
+                 sender_id_key: Optional[Text] = None,
                  **kwargs: Any) -> None:
+        # checked first: without its key the store must not even connect
+        environ = os.environ if sender_id_key is None else {pseudonyms.SENDER_ID_KEY: sender_id_key}
+        self._sender_id_key = pseudonyms.sender_id_key(environ).encode("utf-8")
         dialect = _blank_to_none(dialect) or "sqlite"
         db = _blank_to_none(db) or "var/conversations.db"
         if dialect == "sqlite":
@@ -84,9 +101,17 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
+    def stored_id(self, sender_id: Text) -> Text:
+        """The id the conversation of sender_id is stored under (privacy.pseudonyms)."""
+        return pseudonyms.stored_sender_id(sender_id, self._sender_id_key)
+
+    def _event_query(self, session: Any, sender_id: Text, fetch_events_from_all_sessions: bool) -> Any:
+        """Rasa's query for a conversation's events (retrieve, and the save's "what is new"), by stored id."""
+        return super()._event_query(session, self.stored_id(sender_id), fetch_events_from_all_sessions)
+
     def _delete_conversation(self, session: Any, sender_id: Text) -> int:
         """Delete every stored event of a conversation (all sessions); the number deleted."""
-        count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+        count = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == self.stored_id(sender_id)).delete()
         session.commit()
         return count
 
@@ -98,7 +123,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
     def purge_older_than(self, cutoff: float) -> List[Text]:
         """Delete the conversations whose last event is older than ``cutoff`` (a Unix time).
 
-        Returns the conversations deleted. A conversation still in use keeps all its events.
+        Returns the stored ids of the conversations deleted. A conversation still in use keeps all its events.
         """
         import sqlalchemy as sa
 
@@ -120,6 +145,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             dialect=environ.get("TRACKER_DB_DIALECT", ""), host=environ.get("TRACKER_DB_HOST", ""),
             port=environ.get("TRACKER_DB_PORT", ""), db=environ.get("TRACKER_DB", ""),
             username=environ.get("TRACKER_DB_USER", ""), password=environ.get("TRACKER_DB_PASSWORD", ""),
+            sender_id_key=environ.get(pseudonyms.SENDER_ID_KEY, ""),
         )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -129,10 +155,11 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 count = self._delete_conversation(session, tracker.sender_id)
                 logger.info(f"Deleted a conversation on the patient's request ({count} events).")
                 return
+            stored_id = self.stored_id(tracker.sender_id)
             for event in events:
                 data = redact_event(event.as_dict())
                 session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
+                    sender_id=stored_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
                     intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
@@ -140,4 +167,4 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 ))
             session.commit()
-        logger.debug(f"Tracker with sender_id '{tracker.sender_id}' stored to database")
+        logger.debug("A conversation's new events were stored.")

@@ -2,7 +2,8 @@
 
 A conversation is deleted whole (every event of every session) when its last
 event is older than N days. The tracker store is the one endpoints.yml uses,
-from the same environment variables (TRACKER_DB_DIALECT, TRACKER_DB, ...).
+from the same environment variables (TRACKER_DB_DIALECT, TRACKER_DB, ...), and
+SENDER_ID_KEY like the Rasa server (`make purge` passes the same one as `make run`).
 
 Usage: python scripts/purge_conversations.py [--older-than-days N]
        (default N: the RETENTION_DAYS environment variable; `make purge` sets it)
@@ -16,6 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from privacy.pseudonyms import SenderIdKeyError  # noqa: E402
 from privacy.tracker_store import PrivateSQLTrackerStore  # noqa: E402
 
 DAY = 24 * 60 * 60
@@ -33,7 +35,11 @@ def main(argv=None) -> int:
         days = float(os.environ["RETENTION_DAYS"])
     if days < 0:
         parser.error("the number of days cannot be negative")
-    store = PrivateSQLTrackerStore.from_environment()
+    try:
+        store = PrivateSQLTrackerStore.from_environment()
+    except SenderIdKeyError as error:
+        print(f"purge_conversations: {error}", file=sys.stderr)
+        return 2
     deleted = store.purge_older_than(time.time() - days * DAY)
     print(f"deleted {len(deleted)} conversation(s) idle for more than {days:g} day(s)")
     return 0

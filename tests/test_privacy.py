@@ -11,9 +11,12 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from actions.privacy import ActionDeleteConversation
+from privacy.pseudonyms import SenderIdKeyError, stored_sender_id
 from privacy.redact import contains_identifier, redact
 from privacy.tracker_store import DELETION_SLOT, PrivateSQLTrackerStore
 from tests.conftest import ROOT, make_tracker, response_names
+
+KEY = "test-sender-id-key-" + "k" * 32
 
 
 @pytest.mark.parametrize("text, kept", [
@@ -176,7 +179,11 @@ def store_domain():
 @pytest.fixture
 def store(tmp_path, store_domain):
     return PrivateSQLTrackerStore(domain=store_domain, dialect="sqlite", host="", port="",
-                                  db=str(tmp_path / "var" / "conversations.db"))
+                                  db=str(tmp_path / "var" / "conversations.db"), sender_id_key=KEY)
+
+
+def stored(sender):
+    return stored_sender_id(sender, KEY)
 
 
 def rows(db_path):
@@ -216,17 +223,85 @@ async def test_stored_rows_hold_no_raw_identifier(store, store_domain, tmp_path)
     assert retrieved.get_slot("current_step") == "access"
 
 
+@pytest.mark.parametrize("sender, prefix", [
+    ("rest:jane.doe@example.com", "rest:"), ("web:Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1", "web:"),
+    ("+447700900123", ""), ("whatsapp:+447700900123", ""), ("123456789", ""), ("rest:web:abc", "rest:"),
+])
+def test_a_stored_id_is_the_channel_prefix_and_a_keyed_hash(sender, prefix):
+    stored_id = stored_sender_id(sender, KEY)
+    assert stored_id.startswith(prefix)
+    digest = stored_id[len(prefix):]
+    assert len(digest) == 64 and set(digest) <= set("0123456789abcdef")
+    assert stored_id == stored_sender_id(sender, KEY.encode())  # the same for the key as text or bytes
+    assert stored_id != stored_sender_id(sender, KEY + "x")  # another key: another id
+    assert sender.split(":")[-1] not in stored_id
+
+
+def test_stored_ids_of_different_senders_differ_also_across_channels():
+    senders = ["rest:a", "rest:b", "web:a", "a", "rest:web:a", "web:rest:a"]
+    assert len({stored_sender_id(sender, KEY) for sender in senders}) == len(senders)
+
+
+@pytest.mark.parametrize("environ, message", [
+    ({}, "SENDER_ID_KEY is not set"), ({"SENDER_ID_KEY": "   "}, "SENDER_ID_KEY is not set"),
+    ({"SENDER_ID_KEY": "short"}, "SENDER_ID_KEY is too short"),
+])
+def test_the_store_refuses_to_start_without_a_long_key(tmp_path, monkeypatch, environ, message):
+    monkeypatch.delenv("SENDER_ID_KEY", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SenderIdKeyError, match=message):
+        PrivateSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "c.db"))
+    assert not (tmp_path / "c.db").exists()  # refused before connecting
+
+
+def test_the_store_reads_its_key_from_the_environment(tmp_path, monkeypatch, store_domain):
+    monkeypatch.setenv("SENDER_ID_KEY", KEY)
+    store = PrivateSQLTrackerStore(domain=store_domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    assert store.stored_id("rest:me") == stored("rest:me")
+
+
+async def test_a_conversation_is_stored_under_its_pseudonym_and_found_by_its_sender_id(
+        store, store_domain, tmp_path):
+    sender = "rest:jane.doe@example.com"
+    tracker = tracker_with(store_domain, sender, user_uttered("what happens first?", "ask_access"),
+                           SlotSet("current_step", "access"))
+    await store.save(tracker)
+    db = tmp_path / "var" / "conversations.db"
+    assert {row[0] for row in rows(db)} == {stored(sender)}
+    assert "jane" not in (db.read_bytes().decode("latin-1")).lower()  # nowhere in the file, not only the column
+    retrieved = await store.retrieve(sender)
+    assert retrieved.sender_id == sender  # the tracker in memory has the real id: replies reach the patient
+    assert retrieved.get_slot("current_step") == "access"
+    retrieved.update(user_uttered("next", "next_step"))
+    await store.save(retrieved)  # only the new events are added
+    assert len(rows(db)) == len(retrieved.events)
+    assert (await store.retrieve_full_tracker(sender)).sender_id == sender
+    assert await store.retrieve(stored(sender)) is None  # a stored id is not a way in
+    assert await store.delete(sender) == len(retrieved.events)
+    assert rows(db) == []
+
+
+async def test_another_key_finds_nothing(store, store_domain, tmp_path):
+    await store.save(tracker_with(store_domain, "+447700900123", user_uttered("hello", "greet")))
+    other = PrivateSQLTrackerStore(domain=store_domain, dialect="sqlite",
+                                   db=str(tmp_path / "var" / "conversations.db"), sender_id_key=KEY + "-changed")
+    assert await other.retrieve("+447700900123") is None
+    assert await store.retrieve("+447700900123") is not None
+
+
 async def test_a_deletion_request_deletes_every_event_of_that_conversation(store, store_domain, tmp_path):
     keep = tracker_with(store_domain, "someone-else", user_uttered("hello", "greet"))
     await store.save(keep)
     tracker = tracker_with(store_domain, "patient-2", user_uttered("what happens first?"))
     await store.save(tracker)
-    assert {row[0] for row in rows(tmp_path / "var" / "conversations.db")} == {"someone-else", "patient-2"}
+    assert {row[0] for row in rows(tmp_path / "var" / "conversations.db")} == {stored("someone-else"),
+                                                                              stored("patient-2")}
     tracker.update(user_uttered("yes", "affirm"))
     tracker.update(ActionExecuted("action_delete_conversation"))
     tracker.update(SlotSet(DELETION_SLOT, True))
     await store.save(tracker)
-    assert {row[0] for row in rows(tmp_path / "var" / "conversations.db")} == {"someone-else"}
+    assert {row[0] for row in rows(tmp_path / "var" / "conversations.db")} == {stored("someone-else")}
     assert await store.retrieve("patient-2") is None
 
 
@@ -244,7 +319,8 @@ async def test_the_delete_action_still_puts_an_emergency_first(dispatcher, domai
 
 def age(db_path, sender, days):
     with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?", (days * 86400, sender))
+        connection.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
+                           (days * 86400, stored(sender)))
 
 
 async def test_purge_deletes_only_conversations_idle_longer_than_n_days(store, store_domain, tmp_path):
@@ -258,18 +334,18 @@ async def test_purge_deletes_only_conversations_idle_longer_than_n_days(store, s
     active.update(user_uttered("next", "next_step"))
     await store.save(active)  # its last event is new
 
-    env = {"TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(db), "RETENTION_DAYS": "30",
+    env = {"TRACKER_DB_DIALECT": "sqlite", "TRACKER_DB": str(db), "RETENTION_DAYS": "30", "SENDER_ID_KEY": KEY,
            "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2"}
     result = subprocess.run([sys.executable, "scripts/purge_conversations.py"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "deleted 1 conversation(s)" in result.stdout
-    assert {row[0] for row in rows(db)} == {"recent", "old-but-active"}
+    assert {row[0] for row in rows(db)} == {stored("recent"), stored("old-but-active")}
 
     result = subprocess.run([sys.executable, "scripts/purge_conversations.py", "--older-than-days", "5"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert {row[0] for row in rows(db)} == {"old-but-active"}
+    assert {row[0] for row in rows(db)} == {stored("old-but-active")}
 
 
 def test_purge_needs_a_number_of_days(tmp_path):
@@ -278,6 +354,14 @@ def test_purge_needs_a_number_of_days(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "RETENTION_DAYS" in result.stderr
+
+
+def test_purge_needs_the_sender_id_key(tmp_path):
+    env = {"TRACKER_DB": str(tmp_path / "c.db"), "RETENTION_DAYS": "30", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "scripts/purge_conversations.py"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 2
+    assert "SENDER_ID_KEY is not set" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_generated_identifiers_in_many_formats_leave_no_digits_behind():

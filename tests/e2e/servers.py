@@ -20,6 +20,10 @@ STORE_DEFAULTS = {
     "TRACKER_DB_PASSWORD": "", "LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "localhost",
     "LOCK_STORE_PORT": "6379", "LOCK_STORE_DB": "1", "LOCK_STORE_PASSWORD": "",
 }
+# The key of the stored sender ids (privacy/pseudonyms.py): random for each test run, the same for
+# every server a run starts (so a restarted server finds its conversations); tests compute stored
+# ids with privacy.pseudonyms.stored_sender_id(sender_id, SENDER_ID_KEY).
+SENDER_ID_KEY = secrets.token_urlsafe(48)
 
 
 @contextmanager
@@ -41,7 +45,8 @@ def running_assistant(
     temporary one, deleted afterwards. Restart the Rasa server with processes["rasa"].restart().
     action_port: where the action server listens (a free port if None); set ACTION_SERVER_URL in
     extra_env to put something between the two servers.
-    The web chat's SESSION_SECRET is a new random one unless extra_env gives it.
+    The web chat's SESSION_SECRET is a new random one unless extra_env gives it; SENDER_ID_KEY is
+    this module's unless extra_env gives it.
     """
     processes = {} if processes is None else processes
     action_port, rasa_port = action_port or free_port(), free_port()
@@ -49,7 +54,7 @@ def running_assistant(
     env = {**os.environ, **STORE_DEFAULTS,
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
-           "SESSION_SECRET": secrets.token_urlsafe(48), **(extra_env or {})}
+           "SESSION_SECRET": secrets.token_urlsafe(48), "SENDER_ID_KEY": SENDER_ID_KEY, **(extra_env or {})}
     actions = action_server(action_port, env)
     processes["actions"] = actions
     rasa = None

@@ -15,6 +15,8 @@ import requests
 import sqlalchemy as sa
 
 from cluster.local import local_cluster
+from privacy.pseudonyms import stored_sender_id
+from tests.e2e.servers import SENDER_ID_KEY
 from tests.e2e.webchat_client import WebChat
 from tests.model_helpers import trained_model
 
@@ -38,7 +40,8 @@ STEP_QUESTIONS = (
 def cluster():
     base = Path(tempfile.mkdtemp(prefix="cluster-"))
     try:
-        with local_cluster(trained_model(), base, replicas=2, cors_origins=[CLINIC_PAGE]) as running:
+        with local_cluster(trained_model(), base, replicas=2, cors_origins=[CLINIC_PAGE],
+                           extra_env={"SENDER_ID_KEY": SENDER_ID_KEY}) as running:
             yield running
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -61,11 +64,17 @@ def first_text(replies: List[dict]) -> str:
     return next(r["text"] for r in replies if r.get("text"))
 
 
+def stored_id(sender: str) -> str:
+    """The id a REST sender's conversation is stored under: the pseudonym of rest:<sender>
+    (channels/rest.py, privacy/pseudonyms.py), with the key every replica has."""
+    return stored_sender_id(f"rest:{sender}", SENDER_ID_KEY)
+
+
 def stored_events(database, sender: str) -> List[Tuple[str, dict]]:
-    """The stored events of a REST sender's conversation (stored as rest:<sender>, channels/rest.py)."""
+    """The stored events of a REST sender's conversation."""
     with database.connect() as connection:
         rows = connection.execute(sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
-                                  {"s": f"rest:{sender}"}).all()
+                                  {"s": stored_id(sender)}).all()
     return [(kind, json.loads(data)) for kind, data in rows]
 
 
@@ -184,9 +193,9 @@ def test_fifty_patients_ten_messages_each_through_nginx_none_lost(cluster, datab
     assert all(len(a) == 10 and all(a) for a in answers.values())
 
     with database.connect() as connection:
-        senders = {row[0] for row in connection.execute(
-            sa.text("SELECT DISTINCT sender_id FROM events WHERE sender_id LIKE :p"), {"p": f"rest:load-{run}-%"})}
-    assert senders == {f"rest:{sender}" for sender in conversations}
+        senders = {row[0] for row in connection.execute(sa.text("SELECT DISTINCT sender_id FROM events"))}
+    assert {stored_id(sender) for sender in conversations} <= senders  # every replica keys them alike
+    assert not any(run in sender for sender in senders)  # stored under pseudonyms only
     for sender, messages in conversations.items():
         stored = turns(database, sender)
         assert [text for text, _ in stored] == messages, sender

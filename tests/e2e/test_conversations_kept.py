@@ -1,4 +1,4 @@
-"""Conversations are kept in the SQLite tracker store: across restarts, redacted, deletable."""
+"""Conversations are kept in the SQLite tracker store: across restarts, pseudonymised, redacted, deletable."""
 import json
 import sqlite3
 import uuid
@@ -6,7 +6,8 @@ import uuid
 import pytest
 import requests
 
-from tests.e2e.servers import running_assistant
+from privacy.pseudonyms import stored_sender_id
+from tests.e2e.servers import SENDER_ID_KEY, running_assistant
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -21,11 +22,19 @@ def say(url, sender, text):
 
 
 def stored(db, sender=None):
+    """Every stored row, or those of one REST sender's conversation (stored under the pseudonym of
+    rest:<sender>, privacy/pseudonyms.py)."""
     with sqlite3.connect(db) as connection:
         query = "SELECT sender_id, type_name, data FROM events"
         if sender is None:
             return connection.execute(query).fetchall()
-        return connection.execute(query + " WHERE sender_id = ?", (sender,)).fetchall()
+        return connection.execute(query + " WHERE sender_id = ?",
+                                  (stored_sender_id(f"rest:{sender}", SENDER_ID_KEY),)).fetchall()
+
+
+def database_text(db):
+    """The whole SQLite file as text: whatever a reader of the file could find."""
+    return db.read_bytes().decode("utf-8", errors="replace").lower()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +47,7 @@ def assistant(tmp_path_factory):
 
 def test_a_restarted_rasa_server_carries_on_where_the_conversation_was(assistant):
     url, db, processes = assistant
-    patient = str(uuid.uuid4())
+    patient = f"+44 7700 {uuid.uuid4().int % 10**6:06d}"  # a phone number as the sender
     assert say(url, patient, "what happens first?")[0]["text"].startswith("Step 1 of 6:")
     assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
     assert say(url, patient, "next")[0]["text"].startswith("Step 3 of 6:")
@@ -47,7 +56,7 @@ def test_a_restarted_rasa_server_carries_on_where_the_conversation_was(assistant
     processes["rasa"].wait_until_up(url + "/")
 
     assert say(url, patient, "next")[0]["text"].startswith("Step 4 of 6:")
-    slots = [json.loads(data) for _, kind, data in stored(db, f"rest:{patient}") if kind == "slot"]
+    slots = [json.loads(data) for _, kind, data in stored(db, patient) if kind == "slot"]
     assert slots[-1] == {**slots[-1], "name": "current_step", "value": "clot_removal"}
 
 
@@ -58,7 +67,7 @@ def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
     assert reply[0]["text"].startswith("Step 1 of 6:")
     say(url, patient, "my email is jo.bloggs@example.org, born 12/03/1980, record MRN1234567. what is a stent?")
 
-    rows = stored(db, f"rest:{patient}")
+    rows = stored(db, patient)
     user_texts = [json.loads(data)["text"] for _, kind, data in rows if kind == "user"]
     assert user_texts[0] == "my number is [phone], what happens first?"
     everything = json.dumps(stored(db))
@@ -69,21 +78,61 @@ def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
         assert identifier not in logs
 
 
+SENDERS = ("jane.doe@example.com", "+447700900777")
+# each new form of identifier, in a question whose answer must still be right
+QUESTIONS = (
+    ("my name is Margaret Thistlewood, what happens first?", "Step 1 of 6",
+     "my name is [name], what happens first?"),
+    ("I live at 221B Baker Street, NW1 6XE. how does the doctor get into the vein?", "Step 1 of 6",
+     "I live at [address], [postcode]. how does the doctor get into the vein?"),
+    ("call me Maggie, why do you use dye and x-rays?", "Step 2 of 6", "call me [name], why do you use dye and x-rays?"),
+    ("email me at maggie dot thistle at example dot org, how do you take the clot out?", "Step 4 of 6",
+     "email me at [email], how do you take the clot out?"),
+    ("I was born in 1947, why would i need a stent?", "About stents", "I was born in [year], why would i need a stent?"),
+    ("this is Margaret, what happens at the very end?", "Step 6 of 6", "this is [name], what happens at the very end?"),
+    ("1600 Pennsylvania Ave NW, DC 20500: how does the doctor get into the vein?", "Step 1 of 6",
+     "[address], DC [postcode]: how does the doctor get into the vein?"),
+)
+RAW = ("jane.doe", "example.com", "7700900777", "margaret", "thistle", "maggie", "baker",
+       "nw1 6xe", "1947", "pennsylvania", "20500")
+
+
+@pytest.mark.parametrize("sender", SENDERS)
+def test_personal_sender_ids_and_identifiers_are_in_no_stored_row(assistant, sender):
+    url, db, processes = assistant
+    for text, answer, _ in QUESTIONS:
+        replies = say(url, sender, text)
+        assert replies[0]["text"].startswith(answer), (text, replies[0]["text"])
+        assert {reply["recipient_id"] for reply in replies} == {f"rest:{sender}"}  # replies reach the caller
+
+    rows = stored(db, sender)
+    assert [json.loads(data)["text"] for _, kind, data in rows if kind == "user"] == [kept for _, _, kept in QUESTIONS]
+    assert {stored_id for stored_id, _, _ in rows} == {stored_sender_id(f"rest:{sender}", SENDER_ID_KEY)}
+    contents = database_text(db)
+    for raw in RAW:
+        assert raw not in contents, raw
+    for stored_id, _, _ in stored(db):
+        assert stored_id.startswith("rest:") and len(stored_id) == len("rest:") + 64
+    logs = (processes["rasa"].output(limit=10**7) + processes["actions"].output(limit=10**7)).lower()
+    for raw in RAW:
+        assert raw not in logs, raw
+
+
 def test_forget_me_asks_first_then_deletes_the_conversation(assistant):
     url, db, _ = assistant
-    patient, other = str(uuid.uuid4()), str(uuid.uuid4())
+    patient, other = f"{uuid.uuid4().hex[:8]}@example.org", str(uuid.uuid4())
     say(url, other, "what happens first?")
     say(url, patient, "what happens first?")
 
     ask = say(url, patient, "please forget me")
     assert ask[0]["text"].startswith("Deleting this conversation")
     assert [b["payload"] for b in ask[0]["buttons"]] == ["/affirm", "/deny"]
-    assert stored(db, f"rest:{patient}")
+    assert stored(db, patient)
 
     done = say(url, patient, "/affirm")
     assert done[0]["text"].startswith("Your conversation is deleted")
-    assert stored(db, f"rest:{patient}") == []
-    assert stored(db, f"rest:{other}")
+    assert stored(db, patient) == []
+    assert stored(db, other)
 
     # the patient can start again; "next" now starts at the beginning
     assert say(url, patient, "next")[0]["text"].startswith("Step 1 of 6:")
@@ -96,7 +145,7 @@ def test_a_no_to_forget_me_keeps_everything(assistant):
     say(url, patient, "delete my data")
     kept = say(url, patient, "no")
     assert kept[0]["text"].startswith("Nothing deleted")
-    assert stored(db, f"rest:{patient}")
+    assert stored(db, patient)
     assert say(url, patient, "next")[0]["text"].startswith("Step 2 of 6:")
 
 

@@ -12,8 +12,9 @@ import requests
 import yaml
 from aiohttp import ClientSession, web
 
+from privacy.pseudonyms import stored_sender_id
 from tests.conftest import ROOT
-from tests.e2e.servers import free_port, running_assistant
+from tests.e2e.servers import SENDER_ID_KEY, free_port, running_assistant
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -75,7 +76,8 @@ def test_after_a_long_gap_the_action_server_gets_only_the_new_session(tmp_path):
             connection.execute(
                 "UPDATE events SET timestamp = timestamp - :gap, "
                 "data = json_set(data, '$.timestamp', json_extract(data, '$.timestamp') - :gap) "
-                "WHERE sender_id = :patient", {"gap": NINETY_DAYS, "patient": f"rest:{patient}"})
+                "WHERE sender_id = :patient",
+                {"gap": NINETY_DAYS, "patient": stored_sender_id(f"rest:{patient}", SENDER_ID_KEY)})
         relay.calls.clear()
         assert say(url, patient, "how do you take the clot out?")[0]["text"].startswith("Step 4 of 6")
 

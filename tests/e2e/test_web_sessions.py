@@ -15,7 +15,8 @@ import socketio
 import websockets
 
 from channels.session_ids import SessionIds
-from tests.e2e.servers import running_assistant
+from privacy.pseudonyms import stored_sender_id
+from tests.e2e.servers import SENDER_ID_KEY, running_assistant
 from tests.e2e.webchat_client import WebChat
 from tests.model_helpers import trained_model
 
@@ -39,12 +40,19 @@ def server(tmp_path_factory):
         yield {"url": url, "db": db, "rasa": processes["rasa"]}
 
 
+def stored(sender_id):
+    """The id the conversation of sender_id (web:<random>, rest:<sender>) is stored under."""
+    return stored_sender_id(sender_id, SENDER_ID_KEY)
+
+
 def stored_rows(db, sender_id):
     with sqlite3.connect(db) as connection:
-        return connection.execute("SELECT type_name, data FROM events WHERE sender_id = ?", (sender_id,)).fetchall()
+        return connection.execute("SELECT type_name, data FROM events WHERE sender_id = ?",
+                                  (stored(sender_id),)).fetchall()
 
 
 def all_sender_ids(db):
+    """The stored ids (pseudonyms) of every conversation."""
     with sqlite3.connect(db) as connection:
         return {sender for (sender,) in connection.execute("SELECT DISTINCT sender_id FROM events")}
 
@@ -91,10 +99,12 @@ async def test_a_new_browser_gets_a_signed_id_and_is_stored_as_web_random_part(s
         await chat.close()
     random_part, signature = chat.session_id.split(".")
     assert settled_rows(server["db"], "web:" + random_part)
-    # the store holds neither the signature nor the whole session id
+    assert stored("web:" + random_part) in all_sender_ids(server["db"])
+    # the store holds neither the signature, nor the whole session id, nor its random part
     with open(server["db"], "rb") as db_file:
         contents = db_file.read()
-    assert signature.encode() not in contents and chat.session_id.encode() not in contents
+    for part in (signature, chat.session_id, random_part):
+        assert part.encode() not in contents
 
 
 async def test_reconnecting_with_its_own_id_continues_the_conversation_also_after_a_restart(server):
@@ -123,7 +133,8 @@ def forged_ids(a_session_id):
     random_part, signature = a_session_id.split(".")
     tampered = signature[:-1] + ("A" if signature[-1] != "A" else "B")
     return {
-        "A's stored sender id": "web:" + random_part,
+        "A's sender id": "web:" + random_part,
+        "A's stored id": stored("web:" + random_part),
         "A's random part alone": random_part,
         "a wrong signature": f"{random_part}.{tampered}",
         "an id signed with another secret": SessionIds("another-deployment-" + "x" * 40).issue(),
@@ -180,7 +191,7 @@ async def test_a_rest_caller_cannot_write_into_a_web_conversation(server):
         reply = requests.post(f"{server['url']}/webhooks/rest/webhook",
                               json={"sender": a_sender, "message": "next"}, timeout=60).json()
         assert reply[0]["text"].startswith("Step 1 of 6")  # a new conversation of its own
-        assert "rest:" + a_sender in all_sender_ids(server["db"])
+        assert stored("rest:" + a_sender) in all_sender_ids(server["db"])
         assert settled_rows(server["db"], a_sender) == before
         await asyncio.sleep(QUIET_SECONDS)
         assert a.received[a_seen:] == []  # the REST reply did not go to A's browser either
@@ -227,7 +238,7 @@ async def test_a_message_before_any_session_is_refused(server):
         assert chat.received == []
     finally:
         await chat.close()
-    assert "web:patient-1" not in all_sender_ids(server["db"]) and "patient-1" not in all_sender_ids(server["db"])
+    assert not {stored("web:patient-1"), stored("patient-1")} & all_sender_ids(server["db"])
 
 
 async def test_a_foreign_page_cannot_connect_and_the_clinic_page_can(server):

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from playwright import sync_api
 
+from privacy.pseudonyms import stored_sender_id
 from tests.conftest import ROOT
-from tests.e2e.servers import free_port, running_assistant, serving_web_page
+from tests.e2e.servers import SENDER_ID_KEY, free_port, running_assistant, serving_web_page
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -173,7 +174,8 @@ def stored_session_id(page):
 
 
 def test_another_browser_given_a_stored_id_does_not_see_that_conversation(site, browser):
-    """Browser B puts A's conversation id, as the tracker store keeps it (web:<random part>), in its storage."""
+    """Browser B puts A's conversation id, as the tracker store keeps it (the pseudonym of
+    web:<random part>, privacy/pseudonyms.py), in its storage."""
     a = Watched(browser)
     b = Watched(browser)
     try:
@@ -185,7 +187,7 @@ def test_another_browser_given_a_stored_id_does_not_see_that_conversation(site, 
         send(a.page, "next")
         wait_for_bot_text(a.page, "Step 2 of 6")
         a_session = stored_session_id(a.page)
-        a_stored_sender = "web:" + a_session.split(".")[0]
+        a_stored_sender = stored_sender_id("web:" + a_session.split(".")[0], SENDER_ID_KEY)
         with sqlite3.connect(site["db"]) as connection:  # really A's conversation in the tracker store
             assert connection.execute("SELECT 1 FROM events WHERE sender_id = ?", (a_stored_sender,)).fetchall()
 
