@@ -1,4 +1,4 @@
-"""The project's tracker store: Rasa's SQLTrackerStore, with three privacy rules.
+"""The project's tracker store: Rasa's SQLTrackerStore, with four privacy rules.
 
 1. Pseudonymised sender ids (``privacy.pseudonyms``): a conversation is stored
    under a keyed hash of its sender id (a phone number, a chat id, what a REST
@@ -7,11 +7,16 @@
    ``_event_query`` for retrieve and the save's "what is new", delete), so the
    tracker in memory keeps the real id and replies still reach the patient.
    The key is ``SENDER_ID_KEY``; the store refuses to start without one.
-2. Personal identifiers (``privacy.redact``) are redacted from what patients
+2. Metadata not stored: what a channel sent with a message (REST ``metadata``,
+   the web chat's) is dropped from user events, from ``session_started``
+   events and from the ``session_started_metadata`` slot before they are
+   written, except Rasa's own ``model_id`` / ``assistant_id`` and the keys
+   named in ``KEEP_METADATA_KEYS`` (comma-separated, default none).
+3. Personal identifiers (``privacy.redact``) are redacted from what patients
    typed before an event is written: the message text, the text in the parse
    data, extracted entity values and text slot values. The bot answers from
    the raw message in memory; only storage sees the redacted one.
-3. "Forget me": when the new events set the ``data_deletion_requested`` slot
+4. "Forget me": when the new events set the ``data_deletion_requested`` slot
    (``action_delete_conversation``), every stored event of that conversation is
    deleted and nothing of it is written.
 
@@ -24,34 +29,60 @@ import json
 import logging
 import os
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Text
+from typing import AbstractSet, Any, Dict, FrozenSet, List, Mapping, Optional, Text
 
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.constants import ASSISTANT_ID_KEY
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.shared.nlu.constants import INTENT_NAME_KEY, METADATA_MODEL_ID
 
 from privacy import DELETION_SLOT, pseudonyms
 from privacy.redact import redact
 
 logger = logging.getLogger(__name__)
 
+KEEP_METADATA_KEYS = "KEEP_METADATA_KEYS"
+# Rasa's own, on every event: which model and assistant handled it (nothing about the patient)
+RASA_METADATA_KEYS = frozenset({METADATA_MODEL_ID, ASSISTANT_ID_KEY})
+
 
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def redact_event(data: Dict[Text, Any]) -> Dict[Text, Any]:
-    """A copy of a serialised event with personal identifiers redacted."""
+def keep_metadata_keys(environ: Mapping[str, str] = os.environ) -> FrozenSet[str]:
+    """The metadata keys KEEP_METADATA_KEYS names (comma-separated; none by default)."""
+    return frozenset(key.strip() for key in environ.get(KEEP_METADATA_KEYS, "").split(",") if key.strip())
+
+
+def _kept_metadata(metadata: Any, keep: AbstractSet[str]) -> Dict[Text, Any]:
+    """The entries of a metadata dict whose keys are kept, their text values redacted."""
+    if not isinstance(metadata, dict):
+        return {}
+    return {key: redact(value) for key, value in metadata.items() if key in keep}
+
+
+def redact_event(data: Dict[Text, Any], keep_metadata: AbstractSet[str] = frozenset()) -> Dict[Text, Any]:
+    """A copy of a serialised event with personal identifiers redacted and the channel's metadata
+    dropped (except Rasa's own keys and those in keep_metadata)."""
     data = copy.deepcopy(data)
-    if data.get("event") == "user":
+    kind = data.get("event")
+    if kind in ("user", "session_started") and "metadata" in data:
+        data["metadata"] = _kept_metadata(data["metadata"], RASA_METADATA_KEYS | keep_metadata)
+    if kind == "user":
         data["text"] = redact(data.get("text"))
         parse_data = data.get("parse_data") or {}
         if "text" in parse_data:
             parse_data["text"] = redact(parse_data["text"])
+        if "metadata" in parse_data:
+            parse_data["metadata"] = _kept_metadata(parse_data["metadata"], keep_metadata)
         for entity in parse_data.get("entities") or []:
             entity["value"] = redact(entity.get("value"))
-    elif data.get("event") == "slot":
+    elif kind == "slot" and data.get("name") == SESSION_START_METADATA_SLOT:
+        data["value"] = _kept_metadata(data.get("value"), keep_metadata) or None
+    elif kind == "slot":
         data["value"] = redact(data.get("value"))
     return data
 
@@ -61,10 +92,11 @@ def deletion_requested(events) -> bool:
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
-    """SQLTrackerStore that stores pseudonymised sender ids, redacts identifiers and honours "forget me".
+    """SQLTrackerStore that stores pseudonymised sender ids, drops metadata, redacts identifiers
+    and honours "forget me".
 
-    sender_id_key comes from SENDER_ID_KEY when not given; without a key (or with one too short)
-    the store refuses to start (SenderIdKeyError).
+    sender_id_key and keep_metadata come from SENDER_ID_KEY and KEEP_METADATA_KEYS when not given;
+    without a key (or with one too short) the store refuses to start (SenderIdKeyError).
     Every method takes real sender ids, except what keys() and purge_older_than() return: stored
     ids (pseudonyms), which cannot be turned back into sender ids.
     """
@@ -73,11 +105,12 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                  port: Optional[Any] = None, db: Text = "var/conversations.db",
                  username: Optional[Text] = None, password: Optional[Text] = None,
                  event_broker=None, login_db: Optional[Text] = None, query: Optional[Dict] = None,
-                 sender_id_key: Optional[Text] = None,
+                 sender_id_key: Optional[Text] = None, keep_metadata: Optional[AbstractSet[str]] = None,
                  **kwargs: Any) -> None:
         # checked first: without its key the store must not even connect
         environ = os.environ if sender_id_key is None else {pseudonyms.SENDER_ID_KEY: sender_id_key}
         self._sender_id_key = pseudonyms.sender_id_key(environ).encode("utf-8")
+        self._keep_metadata = frozenset(keep_metadata_keys() if keep_metadata is None else keep_metadata)
         dialect = _blank_to_none(dialect) or "sqlite"
         db = _blank_to_none(db) or "var/conversations.db"
         if dialect == "sqlite":
@@ -145,7 +178,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
             dialect=environ.get("TRACKER_DB_DIALECT", ""), host=environ.get("TRACKER_DB_HOST", ""),
             port=environ.get("TRACKER_DB_PORT", ""), db=environ.get("TRACKER_DB", ""),
             username=environ.get("TRACKER_DB_USER", ""), password=environ.get("TRACKER_DB_PASSWORD", ""),
-            sender_id_key=environ.get(pseudonyms.SENDER_ID_KEY, ""),
+            sender_id_key=environ.get(pseudonyms.SENDER_ID_KEY, ""), keep_metadata=keep_metadata_keys(environ),
         )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
@@ -157,7 +190,7 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
                 return
             stored_id = self.stored_id(tracker.sender_id)
             for event in events:
-                data = redact_event(event.as_dict())
+                data = redact_event(event.as_dict(), self._keep_metadata)
                 session.add(self.SQLEvent(
                     sender_id=stored_id,
                     type_name=event.type_name,

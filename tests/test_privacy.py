@@ -290,6 +290,56 @@ async def test_another_key_finds_nothing(store, store_domain, tmp_path):
     assert await store.retrieve("+447700900123") is not None
 
 
+PERSONAL_METADATA = {"name": "Jane Doe", "email": "jane.doe@example.com", "phone": "+44 7700 900123",
+                     "clinic": "north"}
+
+
+def session_with_metadata(store_domain, sender, metadata):
+    """What Rasa stores for a first message that came with metadata: the session_started_metadata
+    slot, a session_started event carrying it, and the user event with it."""
+    start = time.time() - 10
+    return DialogueStateTracker.from_events(sender, [
+        ActionExecuted("action_session_start", timestamp=start),
+        SlotSet("session_started_metadata", metadata, timestamp=start),
+        SessionStarted(metadata=metadata, timestamp=start),
+        ActionExecuted("action_listen", timestamp=start),
+        UserUttered("what happens first?", {"name": "ask_access", "confidence": 1.0}, [],
+                    parse_data={"text": "what happens first?", "intent": {"name": "ask_access"}, "entities": []},
+                    metadata={**metadata, "model_id": "m1"}, timestamp=start + 1),
+    ], slots=store_domain.slots)
+
+
+async def test_the_channels_metadata_is_not_stored(store, store_domain, tmp_path):
+    tracker = session_with_metadata(store_domain, "rest:p", PERSONAL_METADATA)
+    await store.save(tracker)
+    db = tmp_path / "var" / "conversations.db"
+    contents = db.read_bytes().decode("latin-1")
+    for value in ("Jane", "jane.doe", "7700", "north"):
+        assert value not in contents
+    events = {kind: json.loads(data) for _, kind, _, data in rows(db)}
+    assert events["user"]["metadata"] == {"model_id": "m1"}  # Rasa's own key stays
+    assert events["session_started"].get("metadata", {}) == {}
+    slot = next(json.loads(data) for _, kind, _, data in rows(db)
+                if kind == "slot" and json.loads(data)["name"] == "session_started_metadata")
+    assert slot["value"] is None
+    assert tracker.latest_message.metadata["name"] == "Jane Doe"  # the tracker in memory still has it
+
+
+async def test_keys_named_in_keep_metadata_keys_are_stored_redacted(store_domain, tmp_path, monkeypatch):
+    monkeypatch.setenv("SENDER_ID_KEY", KEY)
+    monkeypatch.setenv("KEEP_METADATA_KEYS", " clinic , note")
+    store = PrivateSQLTrackerStore(domain=store_domain, dialect="sqlite", db=str(tmp_path / "c.db"))
+    await store.save(session_with_metadata(store_domain, "rest:p", {**PERSONAL_METADATA,
+                                                                    "note": "call 07700 900123"}))
+    events = [(kind, json.loads(data)) for _, kind, _, data in rows(tmp_path / "c.db")]
+    user = next(data for kind, data in events if kind == "user")
+    assert user["metadata"] == {"clinic": "north", "note": "call [phone]", "model_id": "m1"}
+    slot = next(data for kind, data in events if kind == "slot" and data["name"] == "session_started_metadata")
+    assert slot["value"] == {"clinic": "north", "note": "call [phone]"}
+    started = next(data for kind, data in events if kind == "session_started")
+    assert started["metadata"] == {"clinic": "north", "note": "call [phone]"}
+
+
 async def test_a_deletion_request_deletes_every_event_of_that_conversation(store, store_domain, tmp_path):
     keep = tracker_with(store_domain, "someone-else", user_uttered("hello", "greet"))
     await store.save(keep)

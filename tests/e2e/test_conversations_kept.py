@@ -15,8 +15,9 @@ pytestmark = pytest.mark.model
 RAW_IDENTIFIERS = ("07700", "900123", "jo.bloggs@example.org", "12/03/1980", "MRN1234567")
 
 
-def say(url, sender, text):
-    reply = requests.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+def say(url, sender, text, metadata=None):
+    body = {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+    reply = requests.post(f"{url}/webhooks/rest/webhook", json=body, timeout=60)
     assert reply.status_code == 200
     return reply.json()
 
@@ -79,6 +80,7 @@ def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
 
 
 SENDERS = ("jane.doe@example.com", "+447700900777")
+METADATA = {"name": "Margaret Thistlewood", "email": "m.thistle@example.net", "phone": "+44 7700 900456"}
 # each new form of identifier, in a question whose answer must still be right
 QUESTIONS = (
     ("my name is Margaret Thistlewood, what happens first?", "Step 1 of 6",
@@ -93,21 +95,27 @@ QUESTIONS = (
     ("1600 Pennsylvania Ave NW, DC 20500: how does the doctor get into the vein?", "Step 1 of 6",
      "[address], DC [postcode]: how does the doctor get into the vein?"),
 )
-RAW = ("jane.doe", "example.com", "7700900777", "margaret", "thistle", "maggie", "baker",
+RAW = ("jane.doe", "example.com", "7700900777", "margaret", "thistle", "maggie", "m.thistle", "900456", "baker",
        "nw1 6xe", "1947", "pennsylvania", "20500")
 
 
 @pytest.mark.parametrize("sender", SENDERS)
-def test_personal_sender_ids_and_identifiers_are_in_no_stored_row(assistant, sender):
+def test_personal_sender_ids_metadata_and_identifiers_are_in_no_stored_row(assistant, sender):
     url, db, processes = assistant
     for text, answer, _ in QUESTIONS:
-        replies = say(url, sender, text)
+        replies = say(url, sender, text, metadata=METADATA)
         assert replies[0]["text"].startswith(answer), (text, replies[0]["text"])
         assert {reply["recipient_id"] for reply in replies} == {f"rest:{sender}"}  # replies reach the caller
 
     rows = stored(db, sender)
     assert [json.loads(data)["text"] for _, kind, data in rows if kind == "user"] == [kept for _, _, kept in QUESTIONS]
     assert {stored_id for stored_id, _, _ in rows} == {stored_sender_id(f"rest:{sender}", SENDER_ID_KEY)}
+    # Rasa got the metadata (it sets this slot only then), and what is stored of it is nothing
+    metadata_slots = [json.loads(data) for _, kind, data in rows
+                      if kind == "slot" and json.loads(data)["name"] == "session_started_metadata"]
+    assert metadata_slots and all(slot["value"] is None for slot in metadata_slots)
+    assert all(set(json.loads(data).get("metadata") or {}) <= {"model_id", "assistant_id"}
+               for _, kind, data in rows if kind in ("user", "session_started"))
     contents = database_text(db)
     for raw in RAW:
         assert raw not in contents, raw
