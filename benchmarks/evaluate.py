@@ -1,7 +1,9 @@
 """`make evaluate`: the project's NLU against stock Rasa's pipeline, both measured by `rasa test nlu`.
 
-Both are trained on the same data (data/nlu) and tested on the same held-out sets
-(tests/nlu/test_nlu.yml and tests/nlu/red_flags.yml), in one run, on one machine.
+Both are trained on the same data (data/nlu) and tested on the same sets, in one run, on
+one machine: the blind set (tests/nlu/blind/, written by someone who saw neither the
+training data nor the red-flag rules, and frozen), and the older held-out sets
+(tests/nlu/test_nlu.yml and tests/nlu/red_flags.yml, which overlap the training data).
 Raw outputs go to results/evaluate/, the summary to docs/evaluation.md.
 """
 import argparse
@@ -12,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Optional
 
-from benchmarks import closeness, evaluation_doc, fallback, rasa_cli
+import yaml
+
+from benchmarks import blind, closeness, evaluation_doc, fallback, rasa_cli
 from benchmarks.nlu_report import NluResult, cross_validation_figures
 from benchmarks.plots import shrink_into_docs
 
@@ -21,9 +25,8 @@ OUT = ROOT / "results" / "evaluate"
 DOCS = ROOT / "docs"
 TRAINING_DATA = "data/nlu"
 HELD_OUT = "tests/nlu/test_nlu.yml"
-# `rasa test nlu` skips intents for a set with one intent, so the red flags (all `emergency`)
-# are tested together with the held-out set: the folder holds both files.
-BOTH_SETS = "tests/nlu"
+RED_FLAGS = "tests/nlu/red_flags.yml"
+BLIND_QUESTIONS = "tests/nlu/blind/nlu.yml"
 PROJECT_MODEL = ROOT / "models" / "thrombectomy-assistant.tar.gz"
 PROJECT_CONFIG = "config.yml"
 STOCK_CONFIG = "benchmarks/stock/config.yml"
@@ -43,6 +46,8 @@ class Side:
     cross_validation: Dict[str, Dict[str, str]] = field(default_factory=dict)
     confusion_png: Optional[Path] = None
     served: Optional[fallback.FallbackFigures] = None
+    blind_report: Optional[NluResult] = None
+    blind_figures: Optional[blind.BlindFigures] = None
 
 
 def _newest_input(config: str) -> float:
@@ -83,11 +88,30 @@ def cross_validate(side: Side, folds: int) -> None:
     side.cross_validation = cross_validation_figures(log)
 
 
+def held_out_and_red_flags() -> str:
+    """A folder with the held-out set and its red flags: `rasa test nlu` skips intents for a set with
+    one intent (the red flags are all `emergency`), so they are tested together."""
+    folder = OUT / "sets" / "held-out-and-red-flags"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    for name in (HELD_OUT, RED_FLAGS):
+        shutil.copy(ROOT / name, folder / Path(name).name)
+    return str(folder)
+
+
+def emergency_answer() -> str:
+    return yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]["utter_emergency"][0]["text"]
+
+
 def evaluate(side: Side) -> None:
+    print(f"[evaluate] {side.title}: blind set", flush=True)
+    side.blind_report = test(side, "blind", BLIND_QUESTIONS)
+    # the project's model is whole (red flags end to end); stock Rasa's is NLU only (by intent)
+    side.blind_figures = blind.measure(side.model, emergency_answer() if side.key == "project" else None)
     print(f"[evaluate] {side.title}: held-out set", flush=True)
     side.held_out = test(side, "held-out", HELD_OUT)
     print(f"[evaluate] {side.title}: held-out set and red flags together", flush=True)
-    side.red_flags = test(side, "held-out-and-red-flags", BOTH_SETS)
+    side.red_flags = test(side, "held-out-and-red-flags", held_out_and_red_flags())
     print(f"[evaluate] {side.title}: the fallback, asked of the model", flush=True)
     side.served = fallback.measure(side.model, ROOT / HELD_OUT)
     side.confusion_png = shrink_into_docs(OUT / side.key / "held-out" / "intent_confusion_matrix.png",
@@ -111,17 +135,18 @@ def main(argv=None) -> int:
     train_stock(stock, args.retrain_stock)
     for side in (project, stock):
         evaluate(side)
-    print("[evaluate] how close the held-out set is to the training data", flush=True)
+    print("[evaluate] how close the held-out and blind sets are to the training data", flush=True)
     near = closeness.measure(ROOT / TRAINING_DATA, ROOT / HELD_OUT, ROOT / "build" / "spacy_pipeline")
+    near_blind = closeness.measure(ROOT / TRAINING_DATA, ROOT / BLIND_QUESTIONS, ROOT / "build" / "spacy_pipeline")
     doc = DOCS / "evaluation.md"
     # Written now, and again with the cross-validation figures (they take many trainings).
-    evaluation_doc.write(doc, project, stock, args, near)
+    evaluation_doc.write(doc, project, stock, args, near, near_blind)
     print(evaluation_doc.summary(project, stock), flush=True)
     for side in (project, stock) if args.stock_cv else (project,):
         if args.folds > 1:
             print(f"[evaluate] {side.title}: {args.folds}-fold cross-validation (trains {args.folds} models)", flush=True)
             cross_validate(side, args.folds)
-            evaluation_doc.write(doc, project, stock, args, near)
+            evaluation_doc.write(doc, project, stock, args, near, near_blind)
     print(f"[evaluate] wrote {doc.relative_to(ROOT)}")
     return 0
 
