@@ -102,7 +102,7 @@ def start(assistant: Assistant, stack: ExitStack) -> Tuple[str, Dict[str, int]]:
     assistant.model_mib = mib(assistant.model)
     processes: Dict = {}
     began = time.monotonic()
-    url = stack.enter_context(running_assistant(assistant.model, processes=processes))
+    url = stack.enter_context(running_assistant(assistant.model, load.NO_RATE_LIMITS, processes=processes))
     first_answer(url, assistant.conversation[0], began + 300)
     assistant.first_answer_seconds = round(time.monotonic() - began, 1)
     return url, {"rasa": processes["rasa"].popen.pid, "actions": processes["actions"].popen.pid}

@@ -20,6 +20,11 @@ REST_PATH = "/webhooks/rest/webhook"
 
 # A patient before a venous thrombectomy: a greeting, the first step, next, next,
 # a term, a topic, thanks, goodbye.
+# The simulated patients send their next message the moment an answer arrives, far faster
+# than a person types, and all from one address: the rate limits (channels/rate_limits.py)
+# are off for the servers under load, so the figures are the assistant's speed, not the limiter's.
+NO_RATE_LIMITS = {"RATE_LIMIT_CONVERSATION_PER_MINUTE": "0", "RATE_LIMIT_CLIENT_PER_MINUTE": "0"}
+
 PROJECT_CONVERSATION = (
     "hello",
     "what happens first?",

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.model
 
 
 def test_simulated_patients_get_an_answer_with_text_to_every_message():
-    with running_assistant(trained_model()) as url:
+    with running_assistant(trained_model(), load.NO_RATE_LIMITS) as url:
         result = load.run(url, load.PROJECT_CONVERSATION, patients=3, seconds=4)
     print("\n", result.summary())
     assert result.errors == []
