@@ -20,6 +20,9 @@ STORE_DEFAULTS = {
     "TRACKER_DB_PASSWORD": "", "LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "localhost",
     "LOCK_STORE_PORT": "6379", "LOCK_STORE_DB": "1", "LOCK_STORE_PASSWORD": "",
 }
+# The tests are one client (127.0.0.1) talking for many patients: the per-client rate limit is
+# off unless a test sets it (tests/e2e/test_rate_limits.py); the per-conversation one keeps its default.
+RATE_LIMIT_DEFAULTS = {"RATE_LIMIT_CLIENT_PER_MINUTE": "0"}
 # The key of the stored sender ids (privacy/pseudonyms.py): random for each test run, the same for
 # every server a run starts (so a restarted server finds its conversations); tests compute stored
 # ids with privacy.pseudonyms.stored_sender_id(sender_id, SENDER_ID_KEY).
@@ -51,7 +54,7 @@ def running_assistant(
     processes = {} if processes is None else processes
     action_port, rasa_port = action_port or free_port(), free_port()
     scratch = tempfile.TemporaryDirectory(prefix="conversations-")
-    env = {**os.environ, **STORE_DEFAULTS,
+    env = {**os.environ, **STORE_DEFAULTS, **RATE_LIMIT_DEFAULTS,
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
            "SESSION_SECRET": secrets.token_urlsafe(48), "SENDER_ID_KEY": SENDER_ID_KEY, **(extra_env or {})}
