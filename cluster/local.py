@@ -93,7 +93,9 @@ def local_cluster(model: Path, base_dir: Path, replicas: int = 2, port: Optional
         actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
 
         def start_replica(index: int) -> Process:
-            replica_env = {**env, "SENDER_ID_KEY": sender_id_key, "SOCKETIO_REPLICA": replica_name(index + 1)}
+            # behind nginx: a client's address (the rate limits) is the one nginx puts last in X-Forwarded-For
+            replica_env = {**env, "SENDER_ID_KEY": sender_id_key, "SOCKETIO_REPLICA": replica_name(index + 1),
+                           "SANIC_PROXIES_COUNT": "1"}
             process = rasa_server(model, replica_ports[index], replica_env,
                                   credentials, ["--cors", *cors_origins] if cors_origins else (),
                                   name=f"rasa-{replica_name(index + 1)}", log_dir=logs)

@@ -41,7 +41,8 @@ def cluster():
     base = Path(tempfile.mkdtemp(prefix="cluster-"))
     try:
         with local_cluster(trained_model(), base, replicas=2, cors_origins=[CLINIC_PAGE],
-                           extra_env={"SENDER_ID_KEY": SENDER_ID_KEY}) as running:
+                           # one test client talks for many patients: no per-client rate limit
+                           extra_env={"SENDER_ID_KEY": SENDER_ID_KEY, "RATE_LIMIT_CLIENT_PER_MINUTE": "0"}) as running:
             yield running
     finally:
         shutil.rmtree(base, ignore_errors=True)
