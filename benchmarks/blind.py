@@ -112,8 +112,3 @@ def measure(model: Path, emergency_text: Optional[str]) -> BlindFigures:
     None for an NLU-only model (stock Rasa's), whose red flags are judged by the intent.
     """
     return asyncio.run(_measure(Agent.load(str(model)), emergency_text))
-
-
-async def measure_with(agent: Agent, emergency_text: Optional[str]) -> BlindFigures:
-    """The same, with an agent already loaded (inside a running event loop)."""
-    return await _measure(agent, emergency_text)
