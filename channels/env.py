@@ -5,22 +5,51 @@ ones are set, and a configuration error otherwise. Required values go into the
 credentials file as ``${VARIABLE}`` references (Rasa reads them from the
 environment at start-up), so no secret is written to disk.
 
+Some values have a form the provider requires (Telegram's webhook secret token):
+they are checked here, when the credentials file is written, and again by the
+channel when the Rasa server starts, each time with an error that names the
+variable and the rule (never the value).
+
 The web chat's session secret (``SESSION_SECRET``) is read from the environment
 by its channel when the Rasa server starts (``session_secret``).
 """
 import os
+import string
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional
+from typing import Callable, Dict, List, Mapping, Optional
 
 TELEGRAM_API_URL = "https://api.telegram.org"
 TWILIO_API_URL = "https://api.twilio.com"
 FACEBOOK_API_URL = "https://graph.facebook.com"
 # signs the web chat's session ids (channels/session_ids.py); every replica needs the same one
 SESSION_SECRET = "SESSION_SECRET"
+# Telegram sends it back in X-Telegram-Bot-Api-Secret-Token with every update (channels/telegram.py)
+TELEGRAM_SECRET_TOKEN = "TELEGRAM_SECRET_TOKEN"
+# the Bot API's rule for setWebhook's secret_token: 1 to 256 of these
+SECRET_TOKEN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_-")
+SECRET_TOKEN_MAX = 256
+MAKE_A_SECRET = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
 
 
 class ChannelConfigError(ValueError):
-    """A channel has some but not all of its required variables."""
+    """A channel has some but not all of its required variables, or a value of the wrong form."""
+
+
+def check_telegram_secret_token(value: Optional[str], variable: str = TELEGRAM_SECRET_TOKEN) -> str:
+    """The secret token, if Telegram accepts it; else ChannelConfigError saying why (never the value)."""
+    if value is None or value == "":
+        raise ChannelConfigError(f"{variable} is not set: Telegram sends it with every update, so that forged "
+                                 f"updates can be refused. Make one with {MAKE_A_SECRET}.")
+    if not isinstance(value, str):
+        raise ChannelConfigError(f"{variable} must be text.")
+    bad = next((position for position, char in enumerate(value) if char not in SECRET_TOKEN_CHARACTERS), None)
+    if bad is not None or len(value) > SECRET_TOKEN_MAX:
+        problem = (f"the character at position {bad} is not one of them" if bad is not None
+                   else f"it has {len(value)} characters")
+        raise ChannelConfigError(f"{variable} must be 1 to {SECRET_TOKEN_MAX} characters, each A-Z, a-z, 0-9, _ "
+                                 f"or - (Telegram's rule for a webhook's secret token); {problem}. "
+                                 f"Make one with {MAKE_A_SECRET}.")
+    return value
 
 
 @dataclass(frozen=True)
@@ -31,6 +60,8 @@ class ChannelEnv:
     required: Dict[str, str]
     # credential key -> (environment variable, default)
     optional: Dict[str, tuple] = field(default_factory=dict)
+    # environment variable -> a check of its value (raises ChannelConfigError)
+    checks: Dict[str, Callable[[str], str]] = field(default_factory=dict)
 
     def variables(self) -> List[str]:
         return list(self.required.values()) + [variable for variable, _ in self.optional.values()]
@@ -49,6 +80,14 @@ class ChannelEnv:
                 f"{'is' if len(missing) == 1 else 'are'} not set. "
                 f"Set all of {', '.join(self.required.values())}, or none of them to keep {self.name} off."
             )
+        errors = []
+        for variable, check in self.checks.items():
+            try:
+                check(environ[variable])  # as Rasa will read it: not stripped
+            except ChannelConfigError as error:
+                errors.append(str(error))
+        if errors:
+            raise ChannelConfigError(f"{self.name}: " + " ".join(errors))
         section = {key: f"${{{variable}}}" for key, variable in self.required.items()}
         for key, (variable, default) in self.optional.items():
             section[key] = environ.get(variable, "").strip() or default
@@ -63,8 +102,10 @@ CHANNELS = [
             "access_token": "TELEGRAM_ACCESS_TOKEN",
             "verify": "TELEGRAM_BOT_USERNAME",
             "webhook_url": "TELEGRAM_WEBHOOK_URL",
+            "secret_token": TELEGRAM_SECRET_TOKEN,
         },
         optional={"api_url": ("TELEGRAM_API_URL", TELEGRAM_API_URL)},
+        checks={TELEGRAM_SECRET_TOKEN: check_telegram_secret_token},
     ),
     ChannelEnv(
         name="twilio",

@@ -4,7 +4,9 @@ messaging channel switched on in the environment (see channels/env.py).
     python scripts/credentials.py [--base credentials.yml] [--out build/credentials.yml]
 
 Exits with status 2, naming the missing variables, when a channel is partly
-configured. Secrets are written as ${VARIABLE} references, never as values.
+configured, or naming the variable and the rule when a value breaks a provider's
+rule (TELEGRAM_SECRET_TOKEN: 1 to 256 of A-Z a-z 0-9 _ -). Secrets are written as
+${VARIABLE} references, never as values.
 """
 import argparse
 import os

@@ -1,20 +1,27 @@
 """Quick replies on each messaging app, within the app's limits, replies that name a choice
-("1", "Next step") instead of sending its payload, and REST conversations namespaced."""
+("1", "Next step") instead of sending its payload, REST conversations namespaced, and what
+each messaging webhook accepts: only the provider (secret token, signature), only its shapes."""
 import hashlib
 import hmac
+import json
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rasa.shared.exceptions import RasaException
 from rasa.shared.core.domain import Domain
 from sanic.request import RequestParameters
+from twilio.request_validator import RequestValidator
 
 from channels.buttons import chunked, fits_bytes, numbered_choices, truncate, with_numbered_choices
 from channels.choices import ChoiceMemory, ShortPayloads
-from channels.rest import rest_sender_id
 from channels.facebook import messenger_messages, signature_valid
-from channels.telegram import CALLBACK_DATA_BYTES, keyboard_buttons, keyboard_layout
-from twilio.request_validator import RequestValidator
-
+from channels.rest import rest_sender_id
+from channels.telegram import (CALLBACK_DATA_BYTES, GREETING, Incoming, TelegramInput, as_patient_text,
+                               incoming_text, keyboard_buttons, keyboard_layout, secret_token_matches)
 from channels.twilio import sender_number, signed_by_twilio
+from channels.webhooks import WrongShape, parsed_json
 from tests.conftest import ROOT
 
 STEP_BUTTONS = [
@@ -146,6 +153,188 @@ def test_telegram_layout():
     assert keyboard_layout(STEP_BUTTONS, None) == "inline"
     assert keyboard_layout(topic_buttons(), None) == "vertical"
     assert keyboard_layout(topic_buttons(), "reply") == "reply"
+
+
+SECRET = "s3cret_token-A"
+
+
+@pytest.mark.parametrize("received, matches", [
+    (SECRET, True), (None, False), ("", False), (SECRET[:-1], False), (SECRET + "x", False), (SECRET.lower(), False),
+    (" " + SECRET, False), ("sécret", False), ("\udcff", False),
+])
+def test_telegram_secret_token_header(received, matches):
+    assert secret_token_matches(SECRET, received) is matches
+
+
+def test_telegram_no_secret_configured_matches_nothing():
+    assert not secret_token_matches("", "") and not secret_token_matches("", None)
+
+
+def telegram_message(**changes):
+    message = {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"}, "text": "hello"}
+    message.update(changes)
+    return {key: value for key, value in message.items() if value is not None}
+
+
+def button_press(data="/next_step", **message):
+    return {"id": "1", "data": data, "message": telegram_message(**message)}
+
+
+@pytest.mark.parametrize("update, expected", [
+    ({"update_id": 1, "message": telegram_message()}, Incoming(42, "hello")),
+    ({"update_id": 1, "message": telegram_message(chat={"id": -5, "type": "private"})}, Incoming(-5, "hello")),
+    ({"update_id": 1, "callback_query": button_press()}, Incoming(42, "/next_step")),
+    ({"update_id": 1, "message": telegram_message(text=None, sticker={"file_id": "x"})}, None),
+    ({"update_id": 1, "message": telegram_message(text=None, location={"latitude": 1, "longitude": 2})}, None),
+    ({"update_id": 1, "message": telegram_message(chat={"id": -5, "type": "group"})}, None),
+    ({"update_id": 1, "callback_query": button_press(chat={"id": -5, "type": "supergroup"})}, None),
+    ({"update_id": 1, "edited_message": telegram_message()}, None),
+    ({"update_id": 1, "channel_post": telegram_message(chat={"id": -100, "type": "channel"})}, None),
+    ({"update_id": 1, "my_chat_member": {"chat": {"id": 42}}}, None),
+], ids=["text", "negative id", "button", "sticker", "location", "group", "button in a group", "edited",
+        "channel post", "membership"])
+def test_telegram_updates_telegram_sends(update, expected):
+    assert incoming_text(update) == expected
+
+
+@pytest.mark.parametrize("update, reason", [
+    ([{"update_id": 1, "message": telegram_message()}], "NotAnObject"),
+    ("hello", "NotAnObject"),
+    (None, "NotAnObject"),
+    ({}, "NotAnInteger"),
+    ({"update_id": True, "message": telegram_message()}, "NotAnInteger"),
+    ({"update_id": 1}, "NoMessage"),
+    ({"update_id": 1, "message": telegram_message(), "edited_message": telegram_message()}, "SeveralKinds"),
+    ({"update_id": 1, "message": ["hello"]}, "NotAnObject"),
+    ({"update_id": 1, "message": telegram_message(chat=None)}, "NotAnObject"),
+    ({"update_id": 1, "message": telegram_message(chat={"id": "42", "type": "private"})}, "NotAnInteger"),
+    ({"update_id": 1, "message": telegram_message(chat={"type": "private"})}, "NotAnInteger"),
+    ({"update_id": 1, "message": telegram_message(chat={"id": False, "type": "private"})}, "NotAnInteger"),
+    ({"update_id": 1, "message": telegram_message(chat={"id": 42.0, "type": "private"})}, "NotAnInteger"),
+    ({"update_id": 1, "message": telegram_message(chat={"id": 42})}, "NotText"),
+    ({"update_id": 1, "message": telegram_message(text=42)}, "NotText"),
+    ({"update_id": 1, "message": {**telegram_message(), "text": None}}, "NotText"),
+    ({"update_id": 1, "message": telegram_message(text=None, sticker={"file_id": "x"}, chat={"id": "a"})},
+     "NotAnInteger"),
+    ({"update_id": 1, "callback_query": "/next_step"}, "NotAnObject"),
+    ({"update_id": 1, "callback_query": {"id": "1", "data": "/next_step"}}, "NotAnObject"),
+    ({"update_id": 1, "callback_query": {**button_press(), "data": None}}, "NotText"),
+    ({"update_id": 1, "callback_query": button_press(data=7)}, "NotText"),
+    ({"update_id": 1, "edited_message": "hello"}, "NotAnObject"),
+])
+def test_telegram_wrong_shapes(update, reason):
+    with pytest.raises(WrongShape) as wrong:
+        incoming_text(update)
+    assert wrong.value.reason == reason
+
+
+def test_a_wrong_shape_names_the_field_and_the_type_not_the_content():
+    with pytest.raises(WrongShape, match=r"^message\.chat\.id must be a whole number, not text\.$"):
+        incoming_text({"update_id": 1, "message": telegram_message(chat={"id": "patient@example.org"})})
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["update_id", "message", "callback_query", "chat", "id", "type", "text", "data",
+                         "entry", "messaging", "sender", "postback", "payload", "quick_reply", "is_echo",
+                         "edited_message", "x"]), children, max_size=5),
+    max_leaves=30)
+
+
+@settings(max_examples=500, derandomize=True, database=None, deadline=None)
+@given(JSON_VALUES)
+def test_any_json_is_an_update_or_the_wrong_shape_never_an_error(value):
+    try:
+        incoming_text(value)
+    except WrongShape:
+        pass
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("/start", GREETING), ("/start@vein_bot", GREETING), ("/start deep-link", GREETING), (" /start ", GREETING),
+    ("/started", "/started"), ("start", "start"), ("/help", "/help"), ("", ""), ("what is /start?", "what is /start?"),
+])
+def test_telegram_start_is_a_greeting(text, expected):
+    assert as_patient_text(text) == expected
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"", "BodyNotJson"), (b"{not json", "BodyNotJson"), (b'"\xff"', "BodyNotUnicode"),
+    (b"[" * 100_000, "BodyNotJson"),
+], ids=["empty", "not JSON", "not UTF-8", "nested too deep"])
+def test_bodies_that_are_not_json(raw, reason):
+    with pytest.raises(WrongShape) as wrong:
+        parsed_json(raw)
+    assert wrong.value.reason == reason
+
+
+def test_json_bodies_are_parsed():
+    assert parsed_json(json.dumps({"update_id": 1}).encode()) == {"update_id": 1}
+
+
+TELEGRAM_CREDENTIALS = {"access_token": "123:token", "verify": "vein_bot",
+                        "webhook_url": "https://bot.example.org/webhooks/telegram/webhook", "secret_token": SECRET}
+
+
+@pytest.mark.parametrize("secret", [None, "", "a b", "x" * 257, "tøken", "token="])
+def test_telegram_does_not_start_without_a_secret_token_telegram_accepts(secret):
+    with pytest.raises(RasaException, match="TELEGRAM_SECRET_TOKEN") as error:
+        TelegramInput.from_credentials({**TELEGRAM_CREDENTIALS, "secret_token": secret})
+    assert not secret or secret not in str(error.value)
+
+
+def test_telegram_starts_with_a_secret_token():
+    channel = TelegramInput.from_credentials(TELEGRAM_CREDENTIALS)
+    assert channel.secret_token == SECRET and channel.api_url == "https://api.telegram.org"
+
+
+class RecordingBot:
+    """Stands in for TelegramOutput at start: records the Bot API calls."""
+
+    def __init__(self, username):
+        self.username, self.calls = username, []
+        self.session = SimpleNamespace(close=self.close)
+
+    async def get_me(self):
+        self.calls.append("getMe")
+        return SimpleNamespace(username=self.username)
+
+    async def set_webhook_with_secret(self, url, secret_token):
+        self.calls.append(("setWebhook", url, secret_token))
+        return True
+
+    async def close(self):
+        self.calls.append("close")
+
+
+async def test_telegram_checks_the_bot_and_registers_the_webhook_with_its_secret_at_start():
+    channel, bot = TelegramInput.from_credentials(TELEGRAM_CREDENTIALS), RecordingBot("Vein_Bot")
+    await channel._register_webhook(bot)
+    assert bot.calls == ["getMe", ("setWebhook", TELEGRAM_CREDENTIALS["webhook_url"], SECRET), "close"]
+
+
+async def test_telegram_does_not_start_with_another_bots_token():
+    channel, bot = TelegramInput.from_credentials(TELEGRAM_CREDENTIALS), RecordingBot("someone_else_bot")
+    with pytest.raises(RasaException, match="TELEGRAM_BOT_USERNAME"):
+        await channel._register_webhook(bot)
+    assert bot.calls == ["getMe", "close"]
+
+
+async def test_telegram_set_webhook_goes_through_aiogram_with_the_secret_token(monkeypatch):
+    from channels.telegram import TelegramOutput
+
+    sent = []
+
+    async def request(self, method, data=None, files=None, **kwargs):
+        sent.append((method, data))
+        return True
+
+    monkeypatch.setattr(TelegramOutput, "request", request)
+    assert await TelegramOutput("123:token").set_webhook_with_secret("https://bot.example.org/hook", SECRET)
+    ((method, data),) = sent
+    assert method == "setWebhook" and data["url"] == "https://bot.example.org/hook" and data["secret_token"] == SECRET
+    assert json.loads(data["allowed_updates"]) == ["message", "callback_query"]
 
 
 # Messenger

@@ -2,7 +2,8 @@
 
 One server answers for all three, under a prefix each (the base URL a channel
 is configured with): /telegram (Bot API), /twilio (REST API), /facebook (Graph
-API). Answers are the smallest the client libraries accept.
+API). Answers are the smallest the client libraries accept. Every call is recorded with
+its parameters (``made``), e.g. the ``secret_token`` of Telegram's ``setWebhook`` at start.
 """
 import json
 import threading
@@ -34,6 +35,9 @@ def _telegram(method: str, body: Dict[str, Any]) -> Tuple[int, Dict[str, Any]]:
     if method == "getMe":
         return 200, {"ok": True, "result": {"id": 1, "is_bot": True, "first_name": "Vein", "username": BOT_USERNAME}}
     if method == "sendMessage":
+        if not str(body.get("chat_id", "")).lstrip("-").isdigit():
+            # as the Bot API answers a chat id that names no chat
+            return 400, {"ok": False, "error_code": 400, "description": "Bad Request: chat not found"}
         return 200, {"ok": True, "result": {
             "message_id": int(time.time() * 1000) % 10**9, "date": int(time.time()),
             "chat": {"id": int(body["chat_id"]), "type": "private"}, "text": body.get("text", ""),

@@ -1,18 +1,30 @@
 """Telegram, Twilio (SMS and WhatsApp) and Messenger with the real Rasa and
 action servers: webhooks in each provider's own format go in, and the answers
 (text, disclaimer, buttons or numbered choices) reach a fake provider API on
-loopback, for the same sender."""
+loopback, for the same sender.
+
+Every door as strong as the front door: an attack test posted forged, unsigned
+Telegram updates (stored in the chat id's conversation and answered to a chat id
+of its choosing), /restart over Telegram, GET /webhooks/telegram/set_webhook, and
+badly shaped JSON (a list, a string, no message, a string chat id: 500s). Each is
+kept here as a test. "Nothing stored" counts every row of the events table, never
+rows looked up by sender id (the store may key conversations by a hash of it).
+"""
 import hashlib
 import hmac
 import json
 import os
 import random
+import sqlite3
+from contextlib import closing
 
 import pytest
 import requests
+import yaml
 from twilio.request_validator import RequestValidator
 
 from scripts import credentials as builder
+from tests.conftest import ROOT
 from tests.e2e.fake_providers import BOT_USERNAME, fake_providers
 from tests.e2e.servers import running_assistant
 from tests.model_helpers import trained_model
@@ -24,13 +36,18 @@ TWILIO_AUTH_TOKEN = "test-auth-token"
 # the public URL Twilio posts to (behind a proxy), which it signs
 TWILIO_WEBHOOK_URL = "https://bot.example.org/webhooks/twilio/webhook"
 APP_SECRET = "test-app-secret"
+TELEGRAM_SECRET = "test-secret_token-0123456789"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+TELEGRAM_WEBHOOK_URL = "https://bot.example.org/webhooks/telegram/webhook"
+RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 
 
 def channel_env(fake):
     return {
         "TELEGRAM_ACCESS_TOKEN": "123456789:TEST-token_for-the-fake-api-0000000",
         "TELEGRAM_BOT_USERNAME": BOT_USERNAME,
-        "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+        "TELEGRAM_WEBHOOK_URL": TELEGRAM_WEBHOOK_URL,
+        "TELEGRAM_SECRET_TOKEN": TELEGRAM_SECRET,
         "TELEGRAM_API_URL": fake.base_url("telegram"),
         "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
         "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
@@ -45,18 +62,57 @@ def channel_env(fake):
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory):
+def events_db(tmp_path_factory):
+    """The SQLite file the Rasa server of this module stores conversations in."""
+    return tmp_path_factory.mktemp("var") / "conversations.db"
+
+
+@pytest.fixture(scope="module")
+def processes():
+    """The running "rasa" and "actions" processes of this module (to read the logs)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, events_db, processes):
     """(Rasa URL, fake providers), with all three channels on, built as `make run` builds them."""
     with fake_providers() as fake:
         env = channel_env(fake)
         credentials = tmp_path_factory.mktemp("channels") / "credentials.yml"
         assert builder.main(["--out", str(credentials)], environ={**os.environ, **env}) == 0
-        with running_assistant(trained_model(), env, credentials=credentials) as url:
+        with running_assistant(trained_model(), env, credentials=credentials, tracker_db=events_db,
+                               processes=processes) as url:
             yield url, fake
 
 
 def new_id():
     return random.randrange(10**8, 10**9)
+
+
+def stored_rows(db):
+    """Every row of the events table, of every conversation."""
+    with closing(sqlite3.connect(db)) as connection:
+        return connection.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+
+
+class NothingHappens:
+    """Asserts that, inside the block, no row was stored and no provider API was called to send."""
+
+    SENDING = (("telegram", "sendMessage"), ("twilio", "Messages.json"), ("facebook", "me/messages"))
+
+    def __init__(self, db, fake):
+        self.db, self.fake = db, fake
+
+    def counts(self):
+        return stored_rows(self.db), {method: len(self.fake.made(*method)) for method in self.SENDING}
+
+    def __enter__(self):
+        self.before = self.counts()
+        return self
+
+    def __exit__(self, kind, *_):
+        if kind is None:
+            assert self.counts() == self.before
 
 
 # Telegram
@@ -72,8 +128,21 @@ def telegram_update(chat_id, text=None, callback_data=None):
     }}
 
 
+def telegram_post(url, body=None, secret=TELEGRAM_SECRET, raw=None, path="/webhooks/telegram/webhook"):
+    """POST an update (or raw bytes) as Telegram does, with the secret token header unless secret is None."""
+    headers = {"Content-Type": "application/json"}
+    if secret is not None:
+        headers[SECRET_HEADER] = secret
+    data = raw if raw is not None else json.dumps(body).encode()
+    return requests.post(url + path, data=data, headers=headers, timeout=60)
+
+
+def telegram_say(url, chat_id, text=None, callback_data=None):
+    assert telegram_post(url, telegram_update(chat_id, text, callback_data)).status_code == 200
+
+
 def telegram_sent(fake, chat_id):
-    return [call.body for call in fake.made("telegram", "sendMessage") if call.body["chat_id"] == str(chat_id)]
+    return [call.body for call in fake.made("telegram", "sendMessage") if call.body.get("chat_id") == str(chat_id)]
 
 
 def callback_data(sent_message):
@@ -81,24 +150,26 @@ def callback_data(sent_message):
     return [button["callback_data"] for row in keyboard for button in row]
 
 
-def test_telegram_registers_its_webhook_at_start(servers):
+def test_telegram_registers_its_webhook_with_the_secret_token_at_start(servers):
     _, fake = servers
     (call,) = fake.made("telegram", "setWebhook")
-    assert call.body["url"] == "https://bot.example.org/webhooks/telegram/webhook"
+    assert call.body["url"] == TELEGRAM_WEBHOOK_URL
+    assert call.body["secret_token"] == TELEGRAM_SECRET
+    # only the kinds of update the assistant reads
+    assert json.loads(call.body["allowed_updates"]) == ["message", "callback_query"]
 
 
 def test_telegram_step_answer_with_inline_buttons(servers):
     url, fake = servers
     chat = new_id()
-    reply = requests.post(f"{url}/webhooks/telegram/webhook", json=telegram_update(chat, "what happens first?"), timeout=60)
-    assert reply.status_code == 200
+    telegram_say(url, chat, "what happens first?")
     sent = telegram_sent(fake, chat)
     assert sent[0]["text"].startswith("Step 1 of 6:")
     assert "not medical advice" in sent[-1]["text"]
     assert callback_data(sent[-1]) == ["/next_step", "/help"]
 
     # pressing "Next step"
-    requests.post(f"{url}/webhooks/telegram/webhook", json=telegram_update(chat, callback_data="/next_step"), timeout=60)
+    telegram_say(url, chat, callback_data="/next_step")
     after = telegram_sent(fake, chat)[len(sent):]
     assert after[0]["text"].startswith("Step 2 of 6:")
     assert callback_data(after[-1]) == ["/next_step", "/previous_step", "/help"]
@@ -107,11 +178,184 @@ def test_telegram_step_answer_with_inline_buttons(servers):
 def test_telegram_topics_are_one_button_per_row(servers):
     url, fake = servers
     chat = new_id()
-    requests.post(f"{url}/webhooks/telegram/webhook", json=telegram_update(chat, "hello"), timeout=60)
+    telegram_say(url, chat, "hello")
     with_keyboard = [m for m in telegram_sent(fake, chat) if "reply_markup" in m]
     keyboard = json.loads(with_keyboard[-1]["reply_markup"])["inline_keyboard"]
     assert len(keyboard) == 8 and all(len(row) == 1 for row in keyboard)
     assert keyboard[0][0]["callback_data"] == "/ask_overview"
+
+
+@pytest.mark.parametrize("start", ["/start", "/start@" + BOT_USERNAME, "/start from-a-link"])
+def test_telegram_start_is_a_greeting(servers, start):
+    """Telegram sends /start when a patient first opens the bot."""
+    url, fake = servers
+    chat = new_id()
+    telegram_say(url, chat, start)
+    assert telegram_sent(fake, chat)[0]["text"] == RESPONSES["utter_greet"][0]["text"]
+
+
+def test_telegram_checks_the_bot_once_at_start_not_for_every_message(servers):
+    url, fake = servers
+    calls = len(fake.made("telegram", "getMe"))
+    telegram_say(url, new_id(), "hello")
+    assert len(fake.made("telegram", "getMe")) == calls <= 1
+
+
+@pytest.mark.parametrize("secret", [None, "", "wrong-secret", TELEGRAM_SECRET[:-1], TELEGRAM_SECRET + "0",
+                                    TELEGRAM_SECRET.upper(), "Bearer " + TELEGRAM_SECRET, "sécret"],
+                         ids=["no header", "empty", "wrong", "prefix", "longer", "upper case", "bearer", "not ascii"])
+def test_telegram_refuses_an_update_without_the_secret_token(servers, events_db, secret):
+    """A forged update (for the chat id of a real conversation) is neither stored nor answered."""
+    url, fake = servers
+    chat = new_id()
+    telegram_say(url, chat, "what happens first?")
+    with NothingHappens(events_db, fake):
+        for update in (telegram_update(chat, "hello"), telegram_update(chat, callback_data="/next_step"),
+                       telegram_update(chat, "/restart"), telegram_update(new_id(), "what happens first?")):
+            assert telegram_post(url, update, secret=secret).status_code == 403
+    # the real conversation goes on where it was
+    before = len(telegram_sent(fake, chat))
+    telegram_say(url, chat, callback_data="/next_step")
+    assert telegram_sent(fake, chat)[before]["text"].startswith("Step 2 of 6:")
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_set_webhook_route_is_gone(servers, method):
+    url, fake = servers
+    for secret in (None, TELEGRAM_SECRET):
+        headers = {SECRET_HEADER: secret} if secret else {}
+        reply = requests.request(method, f"{url}/webhooks/telegram/set_webhook", headers=headers, timeout=60)
+        assert reply.status_code == 404
+    assert len(fake.made("telegram", "setWebhook")) == 1  # the one at start
+
+
+def test_telegram_webhook_answers_only_post(servers):
+    url, _ = servers
+    reply = requests.get(f"{url}/webhooks/telegram/webhook", headers={SECRET_HEADER: TELEGRAM_SECRET}, timeout=60)
+    assert reply.status_code == 405  # Rasa's handler returned nothing for GET: a 500
+
+
+def telegram_message(**changes):
+    """A private-chat text message from chat 424242, with keys changed (None: removed)."""
+    message = {"message_id": 7, "date": 0, "chat": {"id": 424242, "type": "private"},
+               "from": {"id": 424242, "is_bot": False, "first_name": "Pat"}, "text": "hello"}
+    message.update(changes)
+    return {key: value for key, value in message.items() if value is not None}
+
+
+TELEGRAM_WRONG_SHAPES = {
+    "a list": [{"update_id": 1, "message": telegram_message()}],
+    "a string": "hello",
+    "an update as a JSON string": json.dumps({"update_id": 1, "message": telegram_message()}),
+    "a number": 42,
+    "null": None,
+    "an empty object": {},
+    "no update_id": {"message": telegram_message()},
+    "update_id a string": {"update_id": "1", "message": telegram_message()},
+    "no message": {"update_id": 1},
+    "message a string": {"update_id": 1, "message": "hello"},
+    "message and callback_query": {"update_id": 1, "message": telegram_message(),
+                                   "callback_query": {"id": "1", "data": "/help", "message": telegram_message()}},
+    "no chat": {"update_id": 1, "message": telegram_message(chat=None)},
+    "chat a number": {"update_id": 1, "message": telegram_message(chat=424242)},
+    "chat id a string": {"update_id": 1, "message": telegram_message(chat={"id": "424242", "type": "private"})},
+    "chat id a name": {"update_id": 1, "message": telegram_message(chat={"id": "@someone", "type": "private"})},
+    "chat id missing": {"update_id": 1, "message": telegram_message(chat={"type": "private"})},
+    "chat id true": {"update_id": 1, "message": telegram_message(chat={"id": True, "type": "private"})},
+    "chat id a fraction": {"update_id": 1, "message": telegram_message(chat={"id": 4.5, "type": "private"})},
+    "text a number": {"update_id": 1, "message": telegram_message(text=42)},
+    "text a list": {"update_id": 1, "message": telegram_message(text=["hello"])},
+    "text an object": {"update_id": 1, "message": telegram_message(text={"text": "hello"})},
+    "callback_query a string": {"update_id": 1, "callback_query": "/help"},
+    "callback_query without message": {"update_id": 1, "callback_query": {"id": "1", "data": "/help"}},
+    "callback data a number": {"update_id": 1, "callback_query": {"id": "1", "data": 5, "message": telegram_message()}},
+    "callback chat id a string": {"update_id": 1, "callback_query": {
+        "id": "1", "data": "/help", "message": telegram_message(chat={"id": "424242", "type": "private"})}},
+    "edited_message a string": {"update_id": 1, "edited_message": "hello"},
+}
+TELEGRAM_NOT_JSON = {"not JSON": b"{not json", "not UTF-8": b'{"update_id": 1, "text": "\xff"}', "empty": b"",
+                     "nested too deep": b"[" * 100_000}
+
+
+@pytest.mark.parametrize("body", list(TELEGRAM_WRONG_SHAPES.values()), ids=list(TELEGRAM_WRONG_SHAPES))
+def test_telegram_wrong_shapes_get_400_and_nothing_happens(servers, events_db, body):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        reply = telegram_post(url, body)
+        assert reply.status_code == 400, reply.text
+        assert reply.json()["status"] == "failure" and reply.json()["reason"]
+    chat = new_id()
+    telegram_say(url, chat, "what happens first?")  # the server carries on
+    assert telegram_sent(fake, chat)[0]["text"].startswith("Step 1 of 6:")
+
+
+@pytest.mark.parametrize("raw", list(TELEGRAM_NOT_JSON.values()), ids=list(TELEGRAM_NOT_JSON))
+def test_telegram_bodies_that_are_not_json_get_400(servers, events_db, raw):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        assert telegram_post(url, raw=raw).status_code == 400
+
+
+TELEGRAM_WITHOUT_TEXT = {
+    "a sticker": {"message": telegram_message(text=None, sticker={"file_id": "x", "file_unique_id": "y",
+                                                                   "width": 512, "height": 512, "is_animated": False})},
+    "a photo": {"message": telegram_message(text=None, photo=[{"file_id": "x", "file_unique_id": "y",
+                                                                "width": 90, "height": 90}])},
+    "a photo with a caption": {"message": telegram_message(text=None, caption="my leg", photo=[
+        {"file_id": "x", "file_unique_id": "y", "width": 90, "height": 90}])},
+    "a location": {"message": telegram_message(text=None, location={"latitude": 51.5, "longitude": -0.1})},
+    "a voice message": {"message": telegram_message(text=None, voice={"file_id": "x", "file_unique_id": "y",
+                                                                       "duration": 3})},
+    "an edited message": {"edited_message": telegram_message(edit_date=1)},
+    "a channel post": {"channel_post": telegram_message(chat={"id": -100123, "type": "channel"}, **{"from": None})},
+    "an edited channel post": {"edited_channel_post": telegram_message(chat={"id": -100123, "type": "channel"})},
+    "a group message": {"message": telegram_message(chat={"id": -4242, "type": "group", "title": "family"})},
+    "the bot added to a chat": {"my_chat_member": {"chat": {"id": 424242, "type": "private"}, "date": 0}},
+    "a kind of update not known yet": {"something_new": {"id": 1}},
+}
+
+
+@pytest.mark.parametrize("update", list(TELEGRAM_WITHOUT_TEXT.values()), ids=list(TELEGRAM_WITHOUT_TEXT))
+def test_telegram_updates_without_a_patients_text_are_accepted_and_ignored(servers, events_db, update):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        assert telegram_post(url, {"update_id": new_id(), **update}).status_code == 200
+
+
+def test_the_log_names_each_refusal_never_its_content(servers, processes):
+    url, _ = servers
+    assert telegram_post(url, telegram_update(new_id(), "my swollen left calf zqx-calf"), secret="forged").status_code == 403
+    wrong = {"update_id": 1, "message": telegram_message(chat={"id": "zqx-patient", "type": "private"})}
+    assert telegram_post(url, wrong).status_code == 400
+    log = processes["rasa"].output(limit=10**8)
+    assert "telegram: refused an update without the webhook's secret token" in log
+    assert "telegram: refused a post of the wrong shape (NotAnInteger: message.chat.id must be a whole number" in log
+    for content in ("zqx-calf", "zqx-patient"):
+        assert content not in log
+
+
+def test_a_30000_character_telegram_message_gets_the_too_long_notice_only(servers, events_db):
+    url, fake = servers
+    chat = new_id()
+    rows, sent = stored_rows(events_db), len(fake.made("telegram", "sendMessage"))
+    telegram_say(url, chat, ("what happens first? " * 1500)[:30_000])
+    assert [message["text"] for message in telegram_sent(fake, chat)] == [RESPONSES["utter_message_too_long"][0]["text"]]
+    assert len(fake.made("telegram", "sendMessage")) == sent + 1
+    assert stored_rows(events_db) == rows
+
+
+def test_restart_over_telegram_is_not_processed(servers, events_db):
+    url, fake = servers
+    chat = new_id()
+    telegram_say(url, chat, "what happens first?")
+    telegram_say(url, chat, callback_data="/next_step")
+    with NothingHappens(events_db, fake):
+        for text in ("/restart", " /restart ", "/restart@" + BOT_USERNAME, "/session_start", "/back"):
+            telegram_say(url, chat, text)
+        telegram_say(url, chat, callback_data="/restart")
+    before = len(telegram_sent(fake, chat))
+    telegram_say(url, chat, "next")
+    assert telegram_sent(fake, chat)[before]["text"].startswith("Step 3 of 6:")  # where it was
 
 
 # Twilio: SMS and WhatsApp
