@@ -9,16 +9,25 @@ Quick replies become, by Messenger's limits:
 Titles are cut to 20 characters. Webhook posts must carry a valid
 X-Hub-Signature-256 (or the older X-Hub-Signature) made with the app secret;
 others get 403 and no answer.
+
+The webhook checks the shape of a signed post itself (``messenger_texts``) before
+anything is handed on; a wrong shape gets 400 and nothing of the post is processed
+(channels/webhooks.py; Rasa's handler answered 500). Answered: a text, a quick reply
+and a postback (button). Accepted (200) and ignored: the page's own messages (echoes),
+delivery and read receipts, reactions and other events, and attachments without text
+(photos, stickers, voice, locations; Rasa handed an attachment's URL to the assistant as
+if the patient had typed it). Every event of a post is answered, in order (Rasa's
+handler answered only the first).
 """
 import hashlib
 import hmac
 import logging
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
 from fbmessenger import MessengerClient
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
-from rasa.core.channels.facebook import Messenger as RasaMessenger
 from rasa.core.channels.facebook import MessengerBot as RasaMessengerBot
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -27,6 +36,7 @@ from sanic.response import HTTPResponse
 from channels.buttons import chunked, truncate
 from channels.env import FACEBOOK_API_URL
 from channels.screening import screened
+from channels.webhooks import WrongShape, a_list, a_text, an_object, parsed_json, refused
 
 logger = logging.getLogger(__name__)
 
@@ -77,8 +87,61 @@ def signature_valid(app_secret: str, body: bytes, headers: Mapping[str, str]) ->
         if signature:
             prefix = algorithm().name + "="
             expected = prefix + hmac.new(app_secret.encode("utf-8"), body, algorithm).hexdigest()
-            return hmac.compare_digest(signature.strip().lower(), expected)
+            # as bytes: compare_digest raises for text that is not ASCII (a forged header may be)
+            return hmac.compare_digest(signature.strip().lower().encode("utf-8", "surrogatepass"), expected.encode())
     return False
+
+
+# what an event carries besides what it is (a message, a postback, a receipt, ...)
+EVENT_ENVELOPE = {"sender", "recipient", "timestamp"}
+
+
+@dataclass(frozen=True)
+class MessengerText:
+    """What a patient sent: a text, or the payload of a quick reply or a button."""
+
+    sender_id: str
+    text: str
+
+
+def _event_text(event: Dict[str, Any], where: str) -> Optional[MessengerText]:
+    sender = an_object(event.get("sender"), f"{where}.sender")
+    sender_id = a_text(sender.get("id"), f"{where}.sender.id")
+    if "message" in event:
+        message = an_object(event["message"], f"{where}.message")
+        if message.get("is_echo"):
+            return None  # the page's own message
+        if message.get("quick_reply") is not None:
+            quick_reply = an_object(message["quick_reply"], f"{where}.message.quick_reply")
+            return MessengerText(sender_id, a_text(quick_reply.get("payload"), f"{where}.message.quick_reply.payload"))
+        if "text" not in message:
+            return None  # an attachment: a photo, a sticker, a voice message, a location, ...
+        return MessengerText(sender_id, a_text(message["text"], f"{where}.message.text"))
+    if "postback" in event:
+        postback = an_object(event["postback"], f"{where}.postback")
+        return MessengerText(sender_id, a_text(postback.get("payload"), f"{where}.postback.payload"))
+    if not set(event) - EVENT_ENVELOPE:
+        raise WrongShape(f"{where} has no message, postback or other event.", "NoMessage")
+    return None  # a delivery or read receipt, a reaction, ...
+
+
+def messenger_texts(body: Any) -> List[MessengerText]:
+    """What the patients sent in a webhook post, in order; WrongShape when the post is not Messenger's.
+
+    Messenger's shape: ``{"object": "page", "entry": [{"messaging": [event, ...]}, ...]}``, each
+    event with ``sender.id`` (text) and a message, a postback or another event.
+    """
+    body = an_object(body, "The body")
+    texts = []
+    for number, entry in enumerate(a_list(body.get("entry"), "entry")):
+        entry = an_object(entry, f"entry[{number}]")
+        events = a_list(entry.get("messaging"), f"entry[{number}].messaging")
+        for index, event in enumerate(events):
+            where = f"entry[{number}].messaging[{index}]"
+            text = _event_text(an_object(event, where), where)
+            if text is not None:
+                texts.append(text)
+    return texts
 
 
 def graph_client(page_access_token: str, app_secret: str, api_url: str) -> MessengerClient:
@@ -98,24 +161,19 @@ class MessengerBot(RasaMessengerBot):
         await self.send_text_with_buttons(recipient_id, text, quick_replies)
 
 
-class Messenger(RasaMessenger):
-    """Rasa's webhook handler, answering through this module's MessengerBot."""
-
-    def __init__(self, client: MessengerClient, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        super().__init__(client.page_access_token, on_new_message)
-        self.client = client
-
-    async def _handle_user_message(self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]) -> None:
-        out_channel = MessengerBot(self.client)
-        await out_channel.send_action(sender_id, sender_action="mark_seen")
-        await out_channel.send_action(sender_id, sender_action="typing_on")
-        try:
-            await self.on_new_message(
-                UserMessage(text, out_channel, sender_id, input_channel=self.name(), metadata=metadata))
-        except Exception:
-            logger.exception("Exception when trying to handle webhook for facebook message.")
-        finally:
-            await out_channel.send_action(sender_id, sender_action="typing_off")
+async def answer(client: MessengerClient, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                 incoming: MessengerText, metadata: Optional[Dict[Text, Any]]) -> None:
+    """Hand one patient's text to the assistant, marked seen and typing as Rasa's handler does."""
+    out_channel = MessengerBot(client)
+    await out_channel.send_action(incoming.sender_id, sender_action="mark_seen")
+    await out_channel.send_action(incoming.sender_id, sender_action="typing_on")
+    try:
+        await on_new_message(UserMessage(incoming.text, out_channel, incoming.sender_id,
+                                         input_channel=FacebookInput.name(), metadata=metadata))
+    except Exception:
+        logger.exception("Exception when trying to handle webhook for facebook message.")
+    finally:
+        await out_channel.send_action(incoming.sender_id, sender_action="typing_off")
 
 
 class FacebookInput(RasaFacebookInput):
@@ -154,7 +212,13 @@ class FacebookInput(RasaFacebookInput):
             if not signature_valid(self.fb_secret or "", request.body, request.headers):
                 logger.warning("Invalid Messenger signature: check the app secret.")
                 return response.text("invalid signature", status=403)
-            await Messenger(self._client(), handle_screened).handle(request.json, self.get_metadata(request))
+            try:
+                texts = messenger_texts(parsed_json(request.body))
+            except WrongShape as shape:
+                return refused(shape, self.name())
+            client, metadata = self._client(), self.get_metadata(request)
+            for incoming in texts:
+                await answer(client, handle_screened, incoming, metadata)
             return response.text("success")
 
         return fb_webhook

@@ -1,4 +1,4 @@
-"""SMS and WhatsApp through Twilio: Rasa's connector, with numbered choices.
+"""SMS and WhatsApp through Twilio: Rasa's sending side, this project's webhook, with numbered choices.
 
 Neither SMS nor Twilio's WhatsApp messages have buttons, so quick replies are
 appended to the text as "1. Next step" lines, and a reply of "1" (or the label)
@@ -6,15 +6,23 @@ is turned back into that button's payload (see ``channels.choices``).
 
 Rasa's connector answers any post; this one answers only posts signed by Twilio
 (X-Twilio-Signature over the webhook URL registered with Twilio), so a forged
-request cannot make the assistant send messages to any number it likes.
+request cannot make the assistant send messages to any number it likes. The form is
+read with its empty fields (a photo or a location comes with an empty ``Body``, which
+Twilio signs too; Sanic's form drops empty fields, so such posts did not match their
+signature). A signed post without ``From`` or ``Body`` gets 400 (Rasa's answered 500 or
+nothing); an empty ``Body`` (a photo, a location) goes to the input policy, which
+answers nothing to an empty message.
 """
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+import logging
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
+from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
 from rasa.core.channels.twilio import TwilioOutput as RasaTwilioOutput
 from sanic import Blueprint, response
-from sanic.request import Request
+from sanic.headers import parse_content_header
+from sanic.request import Request, RequestParameters
 from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 
@@ -22,8 +30,14 @@ from channels.buttons import with_numbered_choices
 from channels.choices import ChoiceMemory
 from channels.env import TWILIO_API_URL
 from channels.screening import screened
+from channels.webhooks import WrongShape, refused
+
+logger = logging.getLogger(__name__)
 
 WHATSAPP = "whatsapp:"
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
+# field -> its values (getlist, as Twilio's RequestValidator reads it)
+Form = RequestParameters
 
 
 def sender_number(twilio_number: str, recipient: str) -> str:
@@ -37,6 +51,28 @@ def signed_by_twilio(auth_token: str, webhook_url: str, form: Dict[str, Any], si
     """Whether X-Twilio-Signature matches this webhook URL and form, for this auth token."""
     return bool(signature and auth_token and webhook_url) and RequestValidator(auth_token).validate(
         webhook_url, form, signature)
+
+
+def posted_form(content_type: Optional[str], body: bytes) -> Form:
+    """The fields of a form post, empty ones included; no fields for any other body."""
+    if parse_content_header(content_type or "")[0] != FORM_CONTENT_TYPE:
+        return RequestParameters()
+    try:
+        return RequestParameters(parse_qs(body.decode("utf-8"), keep_blank_values=True))
+    except (UnicodeDecodeError, ValueError):
+        return RequestParameters()
+
+
+def twilio_message(form: Form) -> Tuple[str, str]:
+    """(sender, text) of a post from Twilio; WrongShape when ``From`` or ``Body`` is missing."""
+    senders, texts = form.getlist("From") or [], form.getlist("Body")
+    if not senders or not senders[0].strip():
+        raise WrongShape('The post has no "From" field (the patient\'s number).', "SenderMissing")
+    if not texts:
+        raise WrongShape('The post has no "Body" field (the text; Twilio sends it, empty for a photo).',
+                         "BodyMissing")
+    # @ signs get corrupted in SMSes by some carriers (as Rasa's connector does)
+    return senders[0], texts[0].replace("¡", "@")
 
 
 class TwilioOutput(RasaTwilioOutput):
@@ -75,21 +111,31 @@ class TwilioInput(RasaTwilioInput):
         self.choices = ChoiceMemory()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        twilio_webhook = Blueprint("twilio_webhook", __name__)
         handle_screened = screened(on_new_message)  # the input policy and rate limits (channels/screening.py)
 
-        async def with_choices_resolved(message: UserMessage) -> Any:
-            message.text = self.choices.resolve(message.sender_id, message.text)
-            self.choices.start_turn(message.sender_id)
-            return await handle_screened(message)
+        @twilio_webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
 
-        twilio_webhook = super().blueprint(with_choices_resolved)
-
-        @twilio_webhook.on_request
-        async def only_signed_posts(request: Request) -> Optional[HTTPResponse]:
-            if request.method == "POST" and not signed_by_twilio(
-                    self.auth_token, self.webhook_url, request.form, request.headers.get("X-Twilio-Signature")):
+        @twilio_webhook.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            form = posted_form(request.headers.get("Content-Type"), request.body)
+            if not signed_by_twilio(self.auth_token, self.webhook_url, form, request.headers.get("X-Twilio-Signature")):
                 return response.text("invalid signature", status=403)
-            return None
+            try:
+                sender, text = twilio_message(form)
+            except WrongShape as shape:
+                return refused(shape, self.name())
+            text = self.choices.resolve(sender, text)
+            self.choices.start_turn(sender)
+            message = UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(),
+                                  metadata=self.get_metadata(request))
+            try:
+                await handle_screened(message)
+            except Exception:
+                logger.exception("twilio: handling a message failed.")
+            return response.text("", status=204)
 
         return twilio_webhook
 

@@ -16,11 +16,11 @@ from twilio.request_validator import RequestValidator
 
 from channels.buttons import chunked, fits_bytes, numbered_choices, truncate, with_numbered_choices
 from channels.choices import ChoiceMemory, ShortPayloads
-from channels.facebook import messenger_messages, signature_valid
+from channels.facebook import MessengerText, messenger_messages, messenger_texts, signature_valid
 from channels.rest import rest_sender_id
 from channels.telegram import (CALLBACK_DATA_BYTES, GREETING, Incoming, TelegramInput, as_patient_text,
                                incoming_text, keyboard_buttons, keyboard_layout, secret_token_matches)
-from channels.twilio import sender_number, signed_by_twilio
+from channels.twilio import posted_form, sender_number, signed_by_twilio, twilio_message
 from channels.webhooks import WrongShape, parsed_json
 from tests.conftest import ROOT
 
@@ -129,6 +129,36 @@ def test_twilio_posts_must_be_signed_for_the_registered_url():
     assert not signed_by_twilio("tw-token", url, {**form, "Body": "2"}, signature)
     assert not signed_by_twilio("tw-token", "https://elsewhere.example/webhook", form, signature)
     assert not signed_by_twilio("tw-token", url, form, None)
+
+
+def test_twilio_empty_fields_are_kept_so_that_a_photo_matches_its_signature():
+    url, form = "https://bot.example.org/webhooks/twilio/webhook", {"From": "+4470000", "Body": "", "NumMedia": "1"}
+    signature = RequestValidator("tw-token").compute_signature(url, form)
+    posted = posted_form("application/x-www-form-urlencoded; charset=utf-8", b"From=%2B4470000&Body=&NumMedia=1")
+    assert signed_by_twilio("tw-token", url, posted, signature)
+    assert twilio_message(posted) == ("+4470000", "")  # the input policy answers nothing to it
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/json", b'{"From": "+4470000", "Body": "hi"}'), (None, b"From=%2B4470000&Body=hi"),
+    ("application/x-www-form-urlencoded", b"From=\xff&Body=hi"),
+], ids=["JSON", "no content type", "not UTF-8"])
+def test_twilio_other_bodies_have_no_fields(content_type, body):
+    assert posted_form(content_type, body) == {}
+
+
+@pytest.mark.parametrize("body, reason", [
+    (b"", "SenderMissing"), (b"Body=hi", "SenderMissing"), (b"From=&Body=hi", "SenderMissing"),
+    (b"From=%20&Body=hi", "SenderMissing"), (b"From=%2B4470000", "BodyMissing"),
+])
+def test_twilio_a_post_without_from_or_body_is_the_wrong_shape(body, reason):
+    with pytest.raises(WrongShape) as wrong:
+        twilio_message(posted_form("application/x-www-form-urlencoded", body))
+    assert wrong.value.reason == reason
+
+
+def test_twilio_at_signs_corrupted_by_carriers_are_mended():
+    assert twilio_message(posted_form("application/x-www-form-urlencoded", "From=1&Body=a¡b".encode())) == ("1", "a@b")
 
 
 # Telegram
@@ -245,10 +275,11 @@ JSON_VALUES = st.recursive(
 @settings(max_examples=500, derandomize=True, database=None, deadline=None)
 @given(JSON_VALUES)
 def test_any_json_is_an_update_or_the_wrong_shape_never_an_error(value):
-    try:
-        incoming_text(value)
-    except WrongShape:
-        pass
+    for check in (incoming_text, messenger_texts):
+        try:
+            check(value)
+        except WrongShape:
+            pass
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -388,6 +419,48 @@ def test_messenger_no_buttons_is_plain_text():
     assert messenger_messages("Hello", []) == [{"text": "Hello"}]
 
 
+def messenger_post(*events):
+    return {"object": "page", "entry": [{"id": "PAGE", "time": 0, "messaging": list(events)}]}
+
+
+def messenger_event(psid="7", **event):
+    return {"sender": {"id": psid}, "recipient": {"id": "PAGE"}, "timestamp": 0, **event}
+
+
+def test_messenger_texts_quick_replies_and_postbacks_in_order():
+    body = messenger_post(
+        messenger_event("1", message={"mid": "m1", "text": "hello"}),
+        messenger_event("2", message={"mid": "m2", "text": "Next step", "quick_reply": {"payload": "/next_step"}}),
+        messenger_event("3", postback={"title": "Topics", "payload": "/help"}),
+        messenger_event("4", message={"mid": "m3", "attachments": [{"type": "image", "payload": {"url": "u"}}]}),
+        messenger_event("5", message={"mid": "m4", "text": "hi", "is_echo": True}),
+        messenger_event("6", delivery={"mids": ["m1"], "watermark": 1}),
+        messenger_event("7", read={"watermark": 1}),
+    )
+    assert messenger_texts(body) == [MessengerText("1", "hello"), MessengerText("2", "/next_step"),
+                                     MessengerText("3", "/help")]
+
+
+@pytest.mark.parametrize("body, reason", [
+    ([], "NotAnObject"), ("hello", "NotAnObject"), ({}, "NotAList"), ({"object": "page", "entry": {}}, "NotAList"),
+    ({"object": "page", "entry": [1]}, "NotAnObject"), ({"object": "page", "entry": [{"id": "PAGE"}]}, "NotAList"),
+    (messenger_post("hello"), "NotAnObject"),
+    (messenger_post({"recipient": {"id": "PAGE"}, "message": {"text": "hi"}}), "NotAnObject"),
+    (messenger_post(messenger_event(7, message={"text": "hi"})), "NotText"),
+    (messenger_post(messenger_event()), "NoMessage"),
+    (messenger_post(messenger_event(message="hi")), "NotAnObject"),
+    (messenger_post(messenger_event(message={"text": 42})), "NotText"),
+    (messenger_post(messenger_event(message={"text": "x", "quick_reply": "p"})), "NotAnObject"),
+    (messenger_post(messenger_event(message={"text": "x", "quick_reply": {"payload": None}})), "NotText"),
+    (messenger_post(messenger_event(postback={"title": "Next"})), "NotText"),
+    (messenger_post(messenger_event(message={"text": "hi"}), messenger_event(message={"text": 1})), "NotText"),
+])
+def test_messenger_wrong_shapes(body, reason):
+    with pytest.raises(WrongShape) as wrong:
+        messenger_texts(body)
+    assert wrong.value.reason == reason
+
+
 def sign(secret, body, algorithm):
     return f"{algorithm}=" + hmac.new(secret.encode(), body, getattr(hashlib, algorithm)).hexdigest()
 
@@ -400,6 +473,7 @@ def test_messenger_signature():
     assert not signature_valid("s3cret", body + b" ", {"X-Hub-Signature-256": sign("s3cret", body, "sha256")})
     assert not signature_valid("s3cret", body, {"X-Hub-Signature": sign("s3cret", body, "md5")})
     assert not signature_valid("s3cret", body, {})
+    assert not signature_valid("s3cret", body, {"X-Hub-Signature-256": "sha256=é"})  # was a TypeError: a 500
 
 
 @pytest.mark.parametrize("sender, stored", [

@@ -327,10 +327,12 @@ def test_the_log_names_each_refusal_never_its_content(servers, processes):
     assert telegram_post(url, telegram_update(new_id(), "my swollen left calf zqx-calf"), secret="forged").status_code == 403
     wrong = {"update_id": 1, "message": telegram_message(chat={"id": "zqx-patient", "type": "private"})}
     assert telegram_post(url, wrong).status_code == 400
+    assert messenger_post(url, messenger_entry(messenger_message("zqx-psid", message={"text": ["zqx-text"]}))).status_code == 400
     log = processes["rasa"].output(limit=10**8)
     assert "telegram: refused an update without the webhook's secret token" in log
     assert "telegram: refused a post of the wrong shape (NotAnInteger: message.chat.id must be a whole number" in log
-    for content in ("zqx-calf", "zqx-patient"):
+    assert "facebook: refused a post of the wrong shape (NotText: entry[0].messaging[0].message.text" in log
+    for content in ("zqx-calf", "zqx-patient", "zqx-psid", "zqx-text"):
         assert content not in log
 
 
@@ -361,7 +363,11 @@ def test_restart_over_telegram_is_not_processed(servers, events_db):
 # Twilio: SMS and WhatsApp
 
 def twilio_post(url, sender, text, auth_token=TWILIO_AUTH_TOKEN):
-    form = {"From": sender, "Body": text, "To": TWILIO_NUMBER}
+    return twilio_post_form(url, {"From": sender, "Body": text, "To": TWILIO_NUMBER}, auth_token)
+
+
+def twilio_post_form(url, form, auth_token=TWILIO_AUTH_TOKEN):
+    """POST this form as Twilio does, signed over the public webhook URL."""
     signature = RequestValidator(auth_token).compute_signature(TWILIO_WEBHOOK_URL, form)
     return requests.post(f"{url}/webhooks/twilio/webhook", data=form, headers={"X-Twilio-Signature": signature},
                          timeout=60)
@@ -414,6 +420,36 @@ def test_twilio_rejects_an_unsigned_post(servers):
     assert twilio_sent(fake, patient) == []
 
 
+TWILIO_WRONG_SHAPES = {
+    "an empty form": {},
+    "no From": {"Body": "hello", "To": TWILIO_NUMBER},
+    "no Body": {"From": "+15550002222", "To": TWILIO_NUMBER},
+    "an empty From": {"From": "", "Body": "hello", "To": TWILIO_NUMBER},
+}
+
+
+@pytest.mark.parametrize("form", list(TWILIO_WRONG_SHAPES.values()), ids=list(TWILIO_WRONG_SHAPES))
+def test_twilio_wrong_shapes_get_400_and_nothing_happens(servers, events_db, form):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        reply = twilio_post_form(url, form)
+        assert reply.status_code == 400, reply.text
+        assert reply.json()["status"] == "failure"
+    patient = f"+1555{new_id()}"
+    twilio_say(url, patient, "what happens first?")  # the server carries on
+    assert twilio_sent(fake, patient)[0]["Body"].startswith("Step 1 of 6:")
+
+
+@pytest.mark.parametrize("form", [
+    {"Body": "", "NumMedia": "1", "MediaUrl0": "https://api.twilio.com/media/1", "MediaContentType0": "image/jpeg"},
+    {"Body": "", "Latitude": "51.5", "Longitude": "-0.1"},
+], ids=["a photo", "a location"])
+def test_twilio_messages_without_text_are_accepted_and_not_answered(servers, events_db, form):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        assert twilio_post_form(url, {"From": f"+1555{new_id()}", "To": TWILIO_NUMBER, **form}).status_code in (200, 204)
+
+
 # Messenger
 
 def messenger_event(psid, **event):
@@ -426,6 +462,96 @@ def messenger_post(url, body, secret=APP_SECRET):
     signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
     return requests.post(f"{url}/webhooks/facebook/webhook", data=raw, timeout=60,
                          headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+
+
+def messenger_entry(*events):
+    return {"object": "page", "entry": [{"id": "PAGE", "time": 0, "messaging": list(events)}]}
+
+
+def messenger_message(psid="424242", **changes):
+    event = {"sender": {"id": psid}, "recipient": {"id": "PAGE"}, "timestamp": 0,
+             "message": {"mid": "m1", "text": "hello"}}
+    event.update(changes)
+    return {key: value for key, value in event.items() if value is not None}
+
+
+MESSENGER_WRONG_SHAPES = {
+    "a list": [messenger_entry(messenger_message())],
+    "a string": "hello",
+    "a number": 42,
+    "null": None,
+    "an empty object": {},
+    "no entry": {"object": "page"},
+    "entry an object": {"object": "page", "entry": {"messaging": [messenger_message()]}},
+    "entry a list of strings": {"object": "page", "entry": ["hello"]},
+    "an entry without messaging": {"object": "page", "entry": [{"id": "PAGE", "time": 0}]},
+    "messaging an object": {"object": "page", "entry": [{"id": "PAGE", "messaging": messenger_message()}]},
+    "an event a string": messenger_entry("hello"),
+    "no sender": messenger_entry(messenger_message(sender=None)),
+    "sender a string": messenger_entry(messenger_message(sender="424242")),
+    "sender id a number": messenger_entry(messenger_message(sender={"id": 424242})),
+    "sender id missing": messenger_entry(messenger_message(sender={})),
+    "no message or postback": messenger_entry(messenger_message(message=None)),
+    "message a string": messenger_entry(messenger_message(message="hello")),
+    "text a number": messenger_entry(messenger_message(message={"mid": "m1", "text": 42})),
+    "text a list": messenger_entry(messenger_message(message={"mid": "m1", "text": ["hello"]})),
+    "quick reply payload a number": messenger_entry(messenger_message(
+        message={"mid": "m1", "text": "Next", "quick_reply": {"payload": 5}})),
+    "postback a string": messenger_entry(messenger_message(message=None, postback="/next_step")),
+    "postback payload missing": messenger_entry(messenger_message(message=None, postback={"title": "Next"})),
+    "one good event, one wrong": messenger_entry(messenger_message(), messenger_message(sender={"id": 1})),
+}
+
+
+@pytest.mark.parametrize("body", list(MESSENGER_WRONG_SHAPES.values()), ids=list(MESSENGER_WRONG_SHAPES))
+def test_messenger_wrong_shapes_get_400_and_nothing_happens(servers, events_db, body):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        reply = messenger_post(url, body)
+        assert reply.status_code == 400, reply.text
+        assert reply.json()["status"] == "failure"
+    assert not [call for call in fake.made("facebook", "me/messages") if call.body.get("recipient", {}).get("id") == "424242"]
+    psid = str(new_id())
+    messenger_post(url, messenger_event(psid, message={"mid": "m1", "text": "what happens first?"}))
+    assert messenger_sent(fake, psid)[0]["text"].startswith("Step 1 of 6:")  # the server carries on
+
+
+@pytest.mark.parametrize("raw", [b"{not json", b"[" * 100_000, b'{"object": "page", "entry": "\xff"}'],
+                         ids=["not JSON", "nested too deep", "not UTF-8"])
+def test_messenger_body_that_is_not_json_gets_400(servers, events_db, raw):
+    url, fake = servers
+    signature = "sha256=" + hmac.new(APP_SECRET.encode(), raw, hashlib.sha256).hexdigest()
+    with NothingHappens(events_db, fake):
+        reply = requests.post(f"{url}/webhooks/facebook/webhook", data=raw, timeout=60,
+                              headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+        assert reply.status_code == 400
+
+
+MESSENGER_WITHOUT_TEXT = {
+    "a delivery receipt": messenger_message(message=None, delivery={"mids": ["m1"], "watermark": 1}),
+    "a read receipt": messenger_message(message=None, read={"watermark": 1}),
+    "the page's own message (echo)": messenger_message(message={"mid": "m1", "text": "hello", "is_echo": True}),
+    "a photo": messenger_message(message={"mid": "m1", "attachments": [
+        {"type": "image", "payload": {"url": "https://example.org/photo.jpg"}}]}),
+    "a reaction": messenger_message(message=None, reaction={"mid": "m1", "action": "react", "emoji": "x"}),
+}
+
+
+@pytest.mark.parametrize("event", list(MESSENGER_WITHOUT_TEXT.values()), ids=list(MESSENGER_WITHOUT_TEXT))
+def test_messenger_events_without_a_patients_text_are_accepted_and_ignored(servers, events_db, event):
+    url, fake = servers
+    with NothingHappens(events_db, fake):
+        assert messenger_post(url, messenger_entry(event)).status_code == 200
+
+
+def test_messenger_answers_every_event_of_a_batch(servers):
+    """Facebook may send several events in one post; Rasa's handler answered only the first."""
+    url, fake = servers
+    first, second = str(new_id()), str(new_id())
+    messenger_post(url, messenger_entry(messenger_message(first, message={"mid": "m1", "text": "what happens first?"}),
+                                        messenger_message(second, message={"mid": "m2", "text": "what happens first?"})))
+    assert messenger_sent(fake, first)[0]["text"].startswith("Step 1 of 6:")
+    assert messenger_sent(fake, second)[0]["text"].startswith("Step 1 of 6:")
 
 
 def messenger_sent(fake, psid):
@@ -473,6 +599,14 @@ def test_messenger_rejects_a_bad_signature(servers, header):
     reply = requests.post(f"{url}/webhooks/facebook/webhook", data=raw, headers=headers, timeout=60)
     assert reply.status_code == 403
     assert not [call for call in fake.made("facebook", "me/messages") if call.body["recipient"]["id"] == psid]
+
+
+def test_messenger_rejects_a_signature_that_is_not_ascii(servers):
+    url, _ = servers
+    raw = json.dumps(messenger_event(str(new_id()), message={"mid": "m1", "text": "hello"})).encode()
+    reply = requests.post(f"{url}/webhooks/facebook/webhook", data=raw, timeout=60, headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": "sha256=\u00e9".encode("latin-1")})
+    assert reply.status_code == 403  # was 500: hmac.compare_digest refuses text that is not ASCII
 
 
 def test_messenger_webhook_verification(servers):
