@@ -123,7 +123,7 @@ def test_the_semantic_check_makes_an_emergency_and_says_why():
 
 
 def test_the_semantic_check_uses_the_embedding_in_the_dense_features():
-    message = classified("a sentence for the toy embedding", "ask_term", 0.9)
+    message = classified("something the toy embedding has never seen", "ask_term", 0.9)
     vector = toy_embed([TOY_EXEMPLARS[1][1]])
     message.add_features(Features(vector, "sentence", TEXT, "sentence_encoder"))
     [message] = override(toy_check()).process([message])

@@ -235,25 +235,20 @@ def test_a_red_flag_after_a_long_story_is_caught():
     assert red_flag(story + "Tonight my leg went cold and white.") == LIMB
 
 
-LONG_TEXTS = {
-    "question": "what is a stent " * 6250,
-    "story": "I had the procedure last week and I have been resting at home. " * 1600,
-    "blood": "blood " * 16000,
-    "not": "not " * 25000,
-    "if": "if " * 30000,
-    "one word": "x" * 100_000,
-    "typos": "bleding unconcious siezure collasped " * 2700,
-}
-
-
-@pytest.mark.parametrize("name", LONG_TEXTS)
-def test_a_100000_character_text_is_read_within_a_time_bound(name):
+@pytest.mark.parametrize("text", [
+    "what is a stent " * 6250,
+    "I had the procedure last week and I have been resting at home. " * 1600,
+    "blood " * 16000,
+    "not " * 25000,
+    "if " * 30000,
+    "x" * 100_000,
+    "bleding unconcious siezure collasped " * 2700,
+])
+def test_a_100000_character_text_is_read_within_a_time_bound(text):
     matcher()
     started = time.perf_counter()
-    assess(LONG_TEXTS[name])
-    # about 0.3 s on an idle 2-core machine; read whole and without windows, these took
-    # from 2 s to nearly 3 minutes
-    assert time.perf_counter() - started < 5.0
+    assess(text)
+    assert time.perf_counter() - started < 2.0  # about 0.2 s on an idle 2-core machine
 
 
 def test_a_message_of_the_longest_size_answered_is_read_quickly():

@@ -64,35 +64,11 @@ class Assessment:
     # the sentences (normalised text; windows of a long one) read, and those with no mention
     # and no context cue (for the semantic check)
     sentences: List[str] = field(default_factory=list)
-    plain_sentences: List[str] = field(default_factory=list)  # statements only
-    questions: List[bool] = field(default_factory=list)  # for each sentence: is it a question?
-
-    @property
-    def all_questions(self) -> bool:
-        return bool(self.questions) and all(self.questions)
+    plain_sentences: List[str] = field(default_factory=list)
 
     @property
     def discounted(self) -> List[Mention]:
         return [mention for mention in self.mentions if mention.discounted_by]
-
-
-# words of the forms that do not name a symptom
-_COMMON_WORDS = frozenset({"there", "this", "that", "with", "your", "from", "what", "when", "into", "down",
-                           "over", "back", "keep", "still", "more", "much", "some", "very", "really",
-                           "just", "been", "going", "feel", "like", "hav", "have", "come", "take", "need",
-                           "call", "help", "side", "time", "hour", "minute", "every", "each", "after",
-                           "look", "make", "sense", "word", "move", "left", "right", "well", "away",
-                           "through", "start", "think", "find", "said", "thing", "something", "about"})
-
-QUESTION_WORDS = frozenset({"what", "when", "why", "how", "which", "who", "where", "is", "are", "does", "do",
-                            "did", "can", "could", "will", "would", "should", "shall", "may", "might", "am",
-                            "was", "were", "has", "have"})
-
-
-def _is_question(sentence: List[Token], normalised: str) -> bool:
-    """Ends with a question mark, or starts with a question word ("will I bleed a lot")."""
-    first = next((token.text for token in sentence if token.is_word), "")
-    return "?" in normalised[sentence[-1].end:sentence[-1].end + 4] or first in QUESTION_WORDS
 
 
 @dataclass(frozen=True)
@@ -166,11 +142,7 @@ class RedFlagMatcher:
         self._rules: Dict[str, Rule] = {rule.name: rule for rule in context.rules}
         self._concept_order = {concept.name: index for index, concept in enumerate(content.concepts)}
         all_patterns: List[Pattern] = [part for _, _, _, part in forms]
-        concept_stems = frozenset(stems_of(all_patterns))
-        self.typos = Typos(concept_stems, content.typo_min_length) if typos else None
-        # the words that name symptoms (for "a negative word before a symptom word")
-        self._symptom_stems = frozenset(word for word in concept_stems
-                                        if len(word) >= 4 and word not in _COMMON_WORDS)
+        self.typos = Typos(stems_of(all_patterns), content.typo_min_length) if typos else None
 
     # --- the message ------------------------------------------------------------------
 
@@ -186,11 +158,9 @@ class RedFlagMatcher:
             sentence = Sentence(window.tokens, self.typos)
             words = normalised[window.tokens[0].start:window.tokens[-1].end]
             assessment.sentences.append(words)
-            question = _is_question(window.tokens, normalised)
-            assessment.questions.append(question)
             mentions_before = len(assessment.mentions)
             had_cue = self._read_sentence(number, sentence, assessment, window.owns)
-            if len(assessment.mentions) == mentions_before and not had_cue and not question:
+            if len(assessment.mentions) == mentions_before and not had_cue:
                 assessment.plain_sentences.append(words)
             elif self._has_whole_mention(assessment.mentions[mentions_before:]):
                 break  # no later sentence can come first: the rest is not read
@@ -243,7 +213,6 @@ class RedFlagMatcher:
             else:
                 {"now": now, "intensity": intensity, "list": lists}[what].append(span)
         gating = {name for name, spans in cues.items() if self._gates(self._rules[name], spans, sentence, clauses)}
-        gating |= {"negation"} if self._negates_a_symptom_word(cues.get("negation", []), sentence) else set()
         assessment.context_cues |= gating
         found: List[Tuple[str, str, int, Span]] = []
         seen: Set[Tuple[str, str, int, int]] = set()
@@ -262,11 +231,6 @@ class RedFlagMatcher:
             mentions.append(Mention(concept, form, part, number, span, words, discounted_by))
         assessment.mentions.extend(self._with_inherited(mentions, clauses))
         return bool(gating)
-
-    def _negates_a_symptom_word(self, spans: List[Span], sentence: Sentence) -> bool:
-        """A negative word right before (within 2 words) a word of some concept's forms."""
-        return any(self._symptom_stems & sentence.keys[position]
-                   for cue in spans for position in range(cue.end, min(cue.end + 2, len(sentence.keys))))
 
     @staticmethod
     def _gates(rule: Rule, spans: List[Span], sentence: Sentence, clauses: "_Clauses") -> bool:

@@ -220,48 +220,23 @@ def _inflections(word: str) -> Set[str]:
     return forms
 
 
-# Closed-class words (pronouns, determiners, prepositions, conjunctions, auxiliaries) that
-# the word lists below leave out: never taken for typing mistakes either.
-_FUNCTION_WORDS = frozenset("""
-a about above across after again against all almost along already also although always am among an and
-another any anybody anyone anything anyway anywhere are around as at away be because been before behind
-being below beside besides between beyond both but by can cannot could did do does doing done down during
-each either else enough even ever every everybody everyone everything everywhere few for from further had
-has have having he her here hers herself him himself his how however i if in inside into is it its itself
-just least less many me might mine more most much must my myself near neither never no nobody none nor not
-nothing now nowhere of off often on once one only onto or other others our ours ourselves out outside over
-own per perhaps quite rather same several shall she should since so some somebody someone something
-sometimes somewhere still such than that the their theirs them themselves then there these they this those
-though through throughout till to together too toward towards under unless until up upon us very via was
-we were what whatever when whenever where whereas wherever whether which while who whoever whole whom whose
-why will with within without would yes yet you your yours yourself yourselves
-""".split())
-
-
 @lru_cache(maxsize=1)
 def english_words() -> FrozenSet[str]:
     """Words that are never taken for a typing mistake ("paint" is not "faint").
 
-    The English word lists of spaCy's lookup lemmatizer (spacy-lookups-data, already
-    installed for the NLU pipeline: the lemma table and the WordNet index, about 126,000
-    word forms), and the closed-class words above. Without the package typing mistakes
-    are matched more widely, never less.
+    The English lemma table that spaCy's lookup lemmatizer uses (spacy-lookups-data,
+    already installed for the NLU pipeline): about 67,000 word forms. Without it typing
+    mistakes are matched more widely, never less.
     """
-    words: Set[str] = set(_FUNCTION_WORDS)
     try:
         from importlib import resources
 
-        data = resources.files("spacy_lookups_data").joinpath("data")
-        with data.joinpath("en_lemma_lookup.json.gz").open("rb") as raw:
+        with resources.files("spacy_lookups_data").joinpath("data/en_lemma_lookup.json.gz").open("rb") as raw:
             table = json.load(gzip.open(raw))
-        words |= set(table) | set(table.values())
-        for name in ("en_lemma_index.json.gz", "en_lemma_exc.json.gz"):
-            with data.joinpath(name).open("rb") as raw:
-                for entries in json.load(gzip.open(raw)).values():
-                    words |= set(entries)
     except Exception as error:  # pragma: no cover - the package is in requirements.lock
         logger.warning(f"English word list not available ({error}); typing mistakes matched more widely.")
-    return frozenset(words)
+        return frozenset()
+    return frozenset(table) | frozenset(table.values())
 
 
 class Typos:

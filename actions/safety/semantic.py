@@ -15,14 +15,10 @@ The check takes an embedding function, so that it does not depend on one encoder
 
 What it looks at (``check_assessment``): nothing, when the matcher found red-flag words in
 the message and discounted them, or found a context cue (a question about warning signs, a
-hypothetical, the past, a negative word before a symptom word...): the matcher has read
-those words in their context, and a sentence about warning signs is close in meaning to
-the warning signs themselves. Nothing either when every sentence is a question ("does
-everyone feel dizzy after it?"): questions about symptoms are close in meaning to the
-symptoms, and the red flags asked as questions ("should I call 999?", "is it normal that
-my leg is purple?") are the matcher's. Otherwise the whole message, and each of its last
-``MAX_SENTENCES`` statements when it has more than one sentence (in a long story the red
-flag is one sentence among many).
+hypothetical, the past, a negation...): the matcher has read those words in their context,
+and a sentence about warning signs is close in meaning to the warning signs themselves.
+Otherwise the whole message, and each of its last ``MAX_SENTENCES`` sentences when it has
+more than one (in a long story the red flag is one sentence among many).
 """
 from dataclasses import dataclass
 from typing import Callable, List, Optional, Sequence, Tuple
@@ -142,8 +138,7 @@ class SemanticCheck:
         ``embedding``: the message's own embedding if the caller has it (the NLU pipeline's
         dense sentence features); the sentences are embedded here.
         """
-        if (assessment.red_flag or assessment.discounted or assessment.context_cues or not text
-                or assessment.all_questions):
+        if assessment.red_flag or assessment.discounted or assessment.context_cues or not text:
             return None
         vectors: List[np.ndarray] = []
         if embedding is not None:

@@ -6,19 +6,10 @@
     .venv/bin/python -m tests.safety_dev.measure --sweep    # the semantic check alone, by threshold
 
 Reads tests/safety_dev/*.yml (written by the layer's author and used while tuning it: the
-figures are optimistic) and the NLU training data (data/nlu/*.yml: every example that is
+figures are optimistic; second_batch.yml was written after the rest and measured once
+before it was tuned on: 59/74 red flags caught and 6/50 near-misses flagged by the concept
+matcher then) and the NLU training data (data/nlu/*.yml: every example that is
 not `emergency` should not be flagged). Never reads tests/nlu/, the frozen evaluation sets.
-
-The least optimistic figures: two batches were written after the layer had been tuned on
-the files before them, and measured once before anything was changed for them:
-
-- second_batch.yml (after the first round of tuning, concept matcher only): 59/74 red flags
-  caught (79.7%), 6/50 near-misses flagged (12%). The semantic check, added later, finds
-  13 of the 15 it missed.
-- third_batch.yml (after the second round, matcher and semantic check): matcher 31/35
-  (88.6%), with the semantic check 34/35 (97.1%); near-misses flagged 1/20 by the matcher,
-  5/20 with the semantic check (which led to the semantic check skipping questions and
-  negated symptom words: 1/20 after).
 """
 import argparse
 import sys
@@ -40,16 +31,13 @@ def grouped(name: str) -> Dict[str, List[str]]:
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
 
 
-BATCHES = ("second_batch.yml", "third_batch.yml")
-
-
 def red_flags() -> List[Tuple[str, str]]:
-    files = [grouped(name) for name in RED_FLAG_FILES] + [grouped(name)["red_flags"] for name in BATCHES]
+    files = [grouped(name) for name in RED_FLAG_FILES] + [grouped("second_batch.yml")["red_flags"]]
     return [(concept, text) for file in files for concept, texts in file.items() for text in texts]
 
 
 def near_misses() -> List[Tuple[str, str]]:
-    files = [grouped("near_misses.yml")] + [grouped(name)["near_misses"] for name in BATCHES]
+    files = [grouped("near_misses.yml"), grouped("second_batch.yml")["near_misses"]]
     return [(category, text) for file in files for category, texts in file.items() for text in texts]
 
 
@@ -105,12 +93,10 @@ def sweep() -> None:
     check = SemanticCheck.from_content(embed)
 
     def hits(text: str, alone: bool):
-        """alone: as if the matcher had found no red-flag word and no cue (questions still skipped)."""
         found = assess(text)
-        if found.all_questions or (not alone and (found.red_flag or found.discounted or found.context_cues)):
+        if not alone and (found.red_flag or found.discounted or found.context_cues):
             return []
-        statements = [sentence for sentence, question in zip(found.sentences, found.questions) if not question]
-        sentences = statements if alone else found.plain_sentences
+        sentences = found.sentences if alone else found.plain_sentences
         texts = [text] + (sentences[-MAX_SENTENCES:] if len(found.sentences) > 1 else [])
         return check.hits(np.asarray(embed(texts)))
 
