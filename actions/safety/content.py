@@ -87,8 +87,6 @@ class Content:
     ordinary: Tuple[OrdinarySense, ...]
     context: Context
     groups: Mapping[str, Tuple[Tuple[Word, ...], ...]] = field(default_factory=dict)
-    # sentences close in topic to a red flag that are not one (the semantic check's anchors)
-    not_emergencies: Tuple[str, ...] = ()
 
     def concept(self, name: str) -> Concept:
         return next(concept for concept in self.concepts if concept.name == name)
@@ -244,8 +242,7 @@ def load(path: Path = CONTENT_FILE) -> Content:
         rules=tuple(_rule(item, groups, spellings, gap, index)
                     for index, item in enumerate(_list(context_raw.get("rules"), "context.rules"))),
     )
-    not_emergencies = tuple(_text(text, "not_emergencies") for text in raw.get("not_emergencies") or [])
-    return Content(gap, typo_min_length, spellings, concepts, ordinary, context, groups, not_emergencies)
+    return Content(gap, typo_min_length, spellings, concepts, ordinary, context, groups)
 
 
 __all__ = ["CONTENT_FILE", "Concept", "Content", "ContentError", "Context", "Form", "OrdinarySense",

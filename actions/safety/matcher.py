@@ -56,15 +56,11 @@ class Assessment:
     red_flag: Optional[str] = None  # the concept name, if this is an emergency
     form: Optional[str] = None
     mentions: List[Mention] = field(default_factory=list)
-    # names of the context rules whose cues are in the message (mentions or not), leaving
-    # out negations and questions that do not start as the rule says: a message with one
-    # is not given to the semantic check (the cue would make its own red-flag words a
-    # question, a hypothetical, the past...)
+    # names of the context rules whose cues are in the message (mentions or not)
     context_cues: Set[str] = field(default_factory=set)
-    # the sentences (normalised text; windows of a long one) read, and those with no mention
-    # and no context cue (for the semantic check)
-    sentences: List[str] = field(default_factory=list)
+    # the sentences with no mention and no context cue (for the semantic check)
     plain_sentences: List[str] = field(default_factory=list)
+    sentences: List[str] = field(default_factory=list)
 
     @property
     def discounted(self) -> List[Mention]:
@@ -152,16 +148,14 @@ class RedFlagMatcher:
             return assessment
         if len(text) > MAX_CHARS:
             text = text[: MAX_CHARS // 2] + "\n" + text[-(MAX_CHARS // 2):]
-        normalised = normalise(text)
-        all_tokens = tokens(normalised, self.content.spellings)
+        all_tokens = tokens(normalise(text), self.content.spellings)
         for number, window in enumerate(_windows(sentences(all_tokens))):
             sentence = Sentence(window.tokens, self.typos)
-            words = normalised[window.tokens[0].start:window.tokens[-1].end]
-            assessment.sentences.append(words)
+            assessment.sentences.append(sentence.text())
             mentions_before = len(assessment.mentions)
             had_cue = self._read_sentence(number, sentence, assessment, window.owns)
             if len(assessment.mentions) == mentions_before and not had_cue:
-                assessment.plain_sentences.append(words)
+                assessment.plain_sentences.append(sentence.text())
             elif self._has_whole_mention(assessment.mentions[mentions_before:]):
                 break  # no later sentence can come first: the rest is not read
         self._decide(assessment)
@@ -212,8 +206,7 @@ class RedFlagMatcher:
                 unless.setdefault(rule_name, []).append(span)
             else:
                 {"now": now, "intensity": intensity, "list": lists}[what].append(span)
-        gating = {name for name, spans in cues.items() if self._gates(self._rules[name], spans, sentence, clauses)}
-        assessment.context_cues |= gating
+        assessment.context_cues |= set(cues)
         found: List[Tuple[str, str, int, Span]] = []
         seen: Set[Tuple[str, str, int, int]] = set()
         for (concept, form, part), _, span in self._concept_index.find_all(sentence):
@@ -230,20 +223,7 @@ class RedFlagMatcher:
             words = " ".join(token.text for token in sentence.tokens[span.start:span.end])
             mentions.append(Mention(concept, form, part, number, span, words, discounted_by))
         assessment.mentions.extend(self._with_inherited(mentions, clauses))
-        return bool(gating)
-
-    @staticmethod
-    def _gates(rule: Rule, spans: List[Span], sentence: Sentence, clauses: "_Clauses") -> bool:
-        if rule.kind == "negation":
-            return False
-        if rule.kind != "frame":
-            return True
-        for cue in spans:
-            start = clauses.start_of(cue.start)
-            first = [token.stem for token in sentence.tokens[start:start + 3] if token.is_word][:2]
-            if any(word in rule.starts for word in first):
-                return True
-        return False
+        return bool(cues)
 
 
     def _with_inherited(self, mentions: List[Mention], clauses: "_Clauses") -> List[Mention]:

@@ -3,7 +3,6 @@
     .venv/bin/python -m tests.safety_dev.measure            # concept matcher only
     .venv/bin/python -m tests.safety_dev.measure --semantic # and the semantic check
     .venv/bin/python -m tests.safety_dev.measure -v         # list every miss and false alarm
-    .venv/bin/python -m tests.safety_dev.measure --sweep    # the semantic check alone, by threshold
 
 Reads tests/safety_dev/*.yml (written by the layer's author and used while tuning it: the
 figures are optimistic; second_batch.yml was written after the rest and measured once
@@ -79,45 +78,6 @@ def with_semantic(threshold: Optional[float]) -> Decide:
     return decide
 
 
-def sweep() -> None:
-    """The semantic check's recall on its own (red flags, the matcher ignored) and the false
-    alarms it adds (messages the matcher does not flag), by threshold and margin."""
-    import numpy as np
-
-    from actions.safety.semantic import MAX_SENTENCES, SemanticCheck
-    from components.red_flag_override import default_embed
-
-    embed = default_embed()
-    if embed is None:
-        raise SystemExit("no sentence encoder (build/encoder: make encoder)")
-    check = SemanticCheck.from_content(embed)
-
-    def hits(text: str, alone: bool):
-        found = assess(text)
-        if not alone and (found.red_flag or found.discounted or found.context_cues):
-            return []
-        sentences = found.sentences if alone else found.plain_sentences
-        texts = [text] + (sentences[-MAX_SENTENCES:] if len(found.sentences) > 1 else [])
-        return check.hits(np.asarray(embed(texts)))
-
-    flags = [hits(text, True) for _, text in red_flags()]
-    near = [hits(text, False) for _, text in near_misses()]
-    plain = [hits(text, False) for text in ordinary()]
-    training = [hits(text, False) for intent, text in training_examples() if intent != "emergency"]
-    print("threshold  margin  recall alone  +near-miss FA  +ordinary FA  +training FA")
-    for margin in (None, -0.05, 0.0, 0.05):
-        for threshold in np.arange(0.45, 0.81, 0.025):
-            check.threshold = threshold
-            check.margin = margin if margin is not None else -10.0
-
-            def share(values) -> str:
-                flagged = sum(any(check.is_red_flag(hit) for hit in row) for row in values)
-                return f"{100.0 * flagged / len(values):5.1f}%"
-            label = "none" if margin is None else f"{margin:+.2f}"
-            print(f"{threshold:9.3f}  {label:>6}  {share(flags):>12}  {share(near):>13}  {share(plain):>12}"
-                  f"  {share(training):>12}")
-
-
 def rate(flags: List[bool]) -> str:
     return f"{sum(flags)}/{len(flags)} ({100.0 * sum(flags) / max(len(flags), 1):.1f}%)"
 
@@ -126,12 +86,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--semantic", action="store_true", help="add the semantic check")
     parser.add_argument("--threshold", type=float, default=None, help="semantic threshold (default: the module's)")
-    parser.add_argument("--sweep", action="store_true", help="the semantic check alone, by threshold")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    if args.sweep:
-        sweep()
-        return 0
     decide = with_semantic(args.threshold) if args.semantic else matcher_only
 
     flags = red_flags()
