@@ -1,10 +1,24 @@
-"""Understanding, measured on the held-out set written apart from the training data."""
+"""Understanding: the blind set (tests/nlu/blind/, frozen, written by someone who saw neither the
+training data nor the red-flag rules) and the older held-out sets.
+
+Gates on the blind set. Met goals of issue 10 are gates at the goal: no red flag missed, fewer
+than 3% of ordinary questions given the emergency answer. Goals not met yet are ratchets at the
+level measured when they were set (docs/evaluation.md), so understanding cannot quietly get
+worse; raise them as it gets better, never lower them to pass:
+
+- intent accuracy: goal 95%, measured 86.4% (ratchet 85%);
+- near-misses given the emergency answer: goal at most 5%, measured 16.0% (ratchet 18%).
+
+Only aggregate figures are printed: a list of the blind misses invites tuning to them, and a
+set tuned to stops measuring anything. A missed red flag is named, because it is a safety fault.
+"""
 from collections import Counter
 
 import pytest
 from rasa.core.agent import Agent
 from rasa.shared.nlu.training_data.loading import load_data
 
+from benchmarks import blind
 from tests.conftest import ROOT
 from tests.model_helpers import trained_model
 
@@ -13,11 +27,53 @@ pytestmark = pytest.mark.model
 TEST_SET = ROOT / "tests" / "nlu" / "test_nlu.yml"
 RED_FLAGS = ROOT / "tests" / "nlu" / "red_flags.yml"
 MIN_ACCURACY = 0.95
+BLIND_ACCURACY_GOAL = 0.95
+MIN_BLIND_ACCURACY = 0.85                # ratchet, see the module docstring
+NEAR_MISS_FALSE_ALARMS_GOAL = 0.05
+MAX_NEAR_MISS_FALSE_ALARMS = 0.18        # ratchet, see the module docstring
+MAX_QUESTION_FALSE_ALARMS = 0.03
 
 
 @pytest.fixture(scope="module")
 def agent():
     return Agent.load(str(trained_model()))
+
+
+@pytest.fixture(scope="module")
+def blind_figures(domain):
+    return blind.measure(trained_model(), domain["responses"]["utter_emergency"][0]["text"])
+
+
+def test_the_blind_set_is_big_enough_and_covers_every_kind():
+    questions = blind.examples(blind.QUESTIONS)
+    assert len(questions) >= 400
+    assert sum(intent == "out_of_scope" for _, intent in questions) >= 100
+    assert len(blind.examples(blind.RED_FLAGS)) >= 150
+    assert {intent for _, intent in blind.examples(blind.RED_FLAGS)} == {"emergency"}
+    assert len(blind.examples(blind.NEAR_MISSES)) >= 100
+
+
+def test_intent_accuracy_on_the_blind_set(blind_figures):
+    print(f"\nblind intent accuracy {blind_figures.accuracy:.3f} on {blind_figures.questions} questions"
+          f" (goal {BLIND_ACCURACY_GOAL}); misses by intent {blind_figures.misses_by_intent()}")
+    assert blind_figures.accuracy >= MIN_BLIND_ACCURACY
+
+
+def test_every_blind_red_flag_ends_in_the_emergency_answer(blind_figures):
+    assert blind_figures.red_flags == len(blind.examples(blind.RED_FLAGS))
+    assert blind_figures.red_flags_missed == []
+
+
+def test_few_ordinary_questions_get_the_emergency_answer(blind_figures):
+    print(f"\nordinary questions classified emergency: {blind_figures.question_false_alarms}"
+          f" of {blind_figures.questions}")
+    assert blind_figures.question_false_alarm_rate < MAX_QUESTION_FALSE_ALARMS
+
+
+def test_near_misses_given_the_emergency_answer_do_not_increase(blind_figures):
+    print(f"\nnear-misses classified emergency: {len(blind_figures.near_miss_false_alarms)}"
+          f" of {blind_figures.near_misses} (goal at most {NEAR_MISS_FALSE_ALARMS_GOAL:.0%})")
+    assert blind_figures.near_miss_false_alarm_rate <= MAX_NEAR_MISS_FALSE_ALARMS
 
 
 def examples(path):
