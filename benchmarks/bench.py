@@ -151,10 +151,17 @@ def main(argv=None) -> int:
                         help="seconds a patient waits after each answer (default 0: as fast as answered)")
     parser.add_argument("--no-train", dest="train", action="store_false",
                         help="skip timing this project's training (quick runs)")
-    parser.add_argument("--profile", action=argparse.BooleanOptionalAction, default=True,
-                        help="py-spy the Rasa servers during the last level (results/bench/profile-*.txt)")
+    parser.add_argument("--profile", action=argparse.BooleanOptionalAction, default=None,
+                        help="py-spy the Rasa servers during the last level (results/bench/profile-*.txt);"
+                             " default: when .venv/bin/py-spy is installed (it is not in the lock)")
     parser.add_argument("--command", default="make bench", help="the command shown in the report")
     args = parser.parse_args(argv)
+    if args.profile is None:
+        args.profile = PY_SPY.exists()
+        if not args.profile:
+            print(f"[bench] no profile: {PY_SPY.relative_to(ROOT)} is not installed (pip install py-spy to get one)")
+    elif args.profile and not PY_SPY.exists():
+        parser.error(f"--profile needs {PY_SPY.relative_to(ROOT)} (pip install py-spy)")
     levels = parse_levels(args.levels)
     OUT.mkdir(parents=True, exist_ok=True)
 
