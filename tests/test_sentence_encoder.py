@@ -66,6 +66,22 @@ def test_batched_equals_unbatched(model):
     assert model.encode([]).shape == (0, 384)
 
 
+def test_the_tensorflow_graph_computes_what_the_numpy_reference_does(model):
+    texts = ["The weather is lovely today.", "ok",
+             "my mum is booked for thursday and she wants to know where they put the needle in"]
+    encodings = [model.tokenizer.encode(text) for text in texts]
+    length = max(len(encoding.ids) for encoding in encodings)
+    ids = np.zeros((len(texts), length), dtype=np.int64)
+    mask = np.zeros((len(texts), length), dtype=np.float32)
+    for row, encoding in enumerate(encodings):
+        ids[row, :len(encoding.ids)] = encoding.ids
+        mask[row, :len(encoding.ids)] = 1.0
+    real = mask[:, :, None] > 0
+    graph, reference = model._graph(ids, mask), model._forward(ids, mask)
+    assert graph.shape == reference.shape == (len(texts), length, 384)
+    assert np.abs(np.where(real, graph - reference, 0.0)).max() < 1e-4
+
+
 def test_long_texts_are_cut_at_256_wordpieces(model):
     long_text = "my leg is swollen and it hurts when I walk " * 60
     assert len(model.tokenizer.encode(long_text).ids) == MAX_SEQ_LENGTH
