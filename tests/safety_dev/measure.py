@@ -159,6 +159,16 @@ def rate(flags: List[bool]) -> str:
     return f"{sum(flags)}/{len(flags)} ({100.0 * sum(flags) / max(len(flags), 1):.1f}%)"
 
 
+def print_by_group(title: str, results: List[Tuple[str, str, object]]) -> None:
+    """The rate over all (group, text, found) results, then per group."""
+    print(f"{title}: {rate([bool(found) for _, _, found in results])}")
+    by_group: Dict[str, List[bool]] = {}
+    for group, _, found in results:
+        by_group.setdefault(group, []).append(bool(found))
+    for group, found in by_group.items():
+        print(f"  {group}: {rate(found)}")
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--semantic", action="store_true", help="add the semantic check")
@@ -176,20 +186,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     flags = red_flags()
     caught = [(concept, text, decide(text)) for concept, text in flags]
     misses = [(concept, text) for concept, text, found in caught if not found]
-    print(f"red flags caught: {rate([bool(found) for _, _, found in caught])}")
-    by_concept: Dict[str, List[bool]] = {}
-    for concept, _, found in caught:
-        by_concept.setdefault(concept, []).append(bool(found))
-    for concept, found in by_concept.items():
-        print(f"  {concept}: {rate(found)}")
-
+    print_by_group("red flags caught", caught)
     near = [(category, text, decide(text)) for category, text in near_misses()]
-    print(f"near-misses flagged: {rate([bool(found) for _, _, found in near])}")
-    by_category: Dict[str, List[bool]] = {}
-    for category, _, found in near:
-        by_category.setdefault(category, []).append(bool(found))
-    for category, found in by_category.items():
-        print(f"  {category}: {rate(found)}")
+    print_by_group("near-misses flagged", near)
 
     plain = [(text, decide(text)) for text in ordinary()]
     print(f"ordinary questions flagged: {rate([bool(found) for _, found in plain])}")
