@@ -13,9 +13,9 @@ model (revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41) and refuses anything e
 :func:`encoder` loads a directory once per process and hands out the same instance after that.
 
 No PyTorch: the forward pass runs in TensorFlow (already loaded by the Rasa server for DIET),
-as one compiled graph per call, because numpy's matrix products are several times slower on
-these small, few-row inputs (about 28 ms a message here against about 6 ms, and the Rasa
-server answers one message at a time). ``MiniLM._forward`` is the same computation in plain
+as one compiled graph per call, because numpy's matrix products are slower on these small,
+few-row inputs (one message alone: about 28 ms in numpy here, about 14 ms in the graph;
+docs/nlu-pipeline.md). ``MiniLM._forward`` is the same computation in plain
 numpy (float32, scipy's ``erf`` for the exact GELU): the reference the tests compare the
 graph with. The ``tokenizers`` package reads the WordPiece tokenizer in ``tokenizer.json``,
 and ``safetensors.numpy`` the weights.

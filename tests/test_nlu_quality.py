@@ -16,7 +16,6 @@ from collections import Counter
 
 import pytest
 from rasa.core.agent import Agent
-from rasa.shared.nlu.training_data.loading import load_data
 
 from benchmarks import blind
 from tests.conftest import ROOT
@@ -76,19 +75,15 @@ def test_near_misses_given_the_emergency_answer_do_not_increase(blind_figures):
     assert blind_figures.near_miss_false_alarm_rate <= MAX_NEAR_MISS_FALSE_ALARMS
 
 
-def examples(path):
-    return [(e.get("text"), e.get("intent")) for e in load_data(str(path)).training_examples]
-
-
 def test_the_held_out_sets_are_big_enough():
-    assert len(examples(TEST_SET)) >= 150
-    assert len(examples(RED_FLAGS)) >= 40
-    assert {intent for _, intent in examples(RED_FLAGS)} == {"emergency"}
+    assert len(blind.examples(TEST_SET)) >= 150
+    assert len(blind.examples(RED_FLAGS)) >= 40
+    assert {intent for _, intent in blind.examples(RED_FLAGS)} == {"emergency"}
 
 
 async def test_intent_accuracy_on_the_held_out_set(agent):
     misses = []
-    test_set = examples(TEST_SET)
+    test_set = blind.examples(TEST_SET)
     for text, expected in test_set:
         predicted = (await agent.parse_message(text))["intent"]["name"]
         if predicted != expected:
@@ -104,7 +99,7 @@ async def test_intent_accuracy_on_the_held_out_set(agent):
 async def test_every_red_flag_message_ends_in_the_emergency_answer(agent, domain):
     emergency = domain["responses"]["utter_emergency"][0]["text"]
     wrong = {}
-    for number, (text, _) in enumerate(examples(RED_FLAGS)):
+    for number, (text, _) in enumerate(blind.examples(RED_FLAGS)):
         replies = await agent.handle_text(text, sender_id=f"red-flag-{number}")
         texts = [reply.get("text") for reply in replies]
         if texts != [emergency]:
