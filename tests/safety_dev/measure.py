@@ -22,6 +22,14 @@ the files before them, and measured once before anything was changed for them:
   (88.6%), with the semantic check 34/35 (97.1%); near-misses flagged 1/20 by the matcher,
   5/20 with the semantic check (which led to the semantic check skipping questions and
   negated symptom words: 1/20 after).
+- fourth_batch.yml (written by a helper who saw neither the layer's rules nor any other
+  test set, given only the concept and category names; measured 2026-12-02 before any
+  change): matcher 121/128 red flags (94.5%), 46/200 near-misses flagged (23.0%); with
+  the semantic check 124/128 (96.9%) and 48/200 (24.0%); the whole pipeline of the model
+  then on main 125/128 (97.7%) and 50/200 (25.0%). Most of the near-miss false alarms
+  were about someone else's past or a story read online (19/25).
+
+    .venv/bin/python -m tests.safety_dev.measure --batch fourth_batch.yml  # one batch alone
 """
 import argparse
 import sys
@@ -43,16 +51,18 @@ def grouped(name: str) -> Dict[str, List[str]]:
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
 
 
-BATCHES = ("second_batch.yml", "third_batch.yml")
+BATCHES = ("second_batch.yml", "third_batch.yml", "fourth_batch.yml")
 
 
-def red_flags() -> List[Tuple[str, str]]:
-    files = [grouped(name) for name in RED_FLAG_FILES] + [grouped(name)["red_flags"] for name in BATCHES]
+def red_flags(batch: Optional[str] = None) -> List[Tuple[str, str]]:
+    files = ([grouped(batch)["red_flags"]] if batch else
+             [grouped(name) for name in RED_FLAG_FILES] + [grouped(name)["red_flags"] for name in BATCHES])
     return [(concept, text) for file in files for concept, texts in file.items() for text in texts]
 
 
-def near_misses() -> List[Tuple[str, str]]:
-    files = [grouped("near_misses.yml")] + [grouped(name)["near_misses"] for name in BATCHES]
+def near_misses(batch: Optional[str] = None) -> List[Tuple[str, str]]:
+    files = ([grouped(batch)["near_misses"]] if batch else
+             [grouped("near_misses.yml")] + [grouped(name)["near_misses"] for name in BATCHES])
     return [(category, text) for file in files for category, texts in file.items() for text in texts]
 
 
@@ -175,6 +185,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--threshold", type=float, default=None, help="semantic threshold (default: the module's)")
     parser.add_argument("--sweep", action="store_true", help="the semantic check alone, by threshold")
     parser.add_argument("--model", help="a trained model: measure its whole NLU pipeline")
+    parser.add_argument("--batch", choices=BATCHES, help="only this batch's red flags and near-misses")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     if args.sweep:
@@ -183,11 +194,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     decide = (with_model(args.model) if args.model else
               with_semantic(args.threshold) if args.semantic else matcher_only)
 
-    flags = red_flags()
+    flags = red_flags(args.batch)
     caught = [(concept, text, decide(text)) for concept, text in flags]
     misses = [(concept, text) for concept, text, found in caught if not found]
     print_by_group("red flags caught", caught)
-    near = [(category, text, decide(text)) for category, text in near_misses()]
+    near = [(category, text, decide(text)) for category, text in near_misses(args.batch)]
     print_by_group("near-misses flagged", near)
 
     plain = [(text, decide(text)) for text in ordinary()]
