@@ -151,6 +151,12 @@ CONTEXT = [
     ("negation", "my leg is not cold or blue", "my leg is cold and blue"),
     ("negation", "I don't feel dizzy or faint, just hungry", "I feel faint, just hungry"),
     ("over now", "the chest pain has gone", "the chest pain is getting worse"),
+    ("someone else's story", "a man on a forum said he had a seizure from the dye, is that common?",
+     "my husband is having a seizure after the dye"),
+    ("someone else's story", "my neighbour told me she had chest pain after hers",
+     "my neighbour has chest pain after hers"),
+    ("someone else's story", "I read online that a woman's leg went cold and blue after",
+     "my leg went cold and blue after"),
 ]
 
 
@@ -160,6 +166,44 @@ def test_each_context_rule_discounts_its_case_and_not_the_emergency_beside_it(ru
     assert assessment.red_flag is None, discounted
     assert rule in {mention.discounted_by for mention in assessment.mentions}
     assert is_red_flag(emergency), emergency
+
+
+@pytest.mark.parametrize("text", [
+    "my wife says she can't breathe",  # "says": a report of now, not a story
+    "my friend told me to message you, my dad is coughing up blood",  # the story cue is elsewhere
+    "I read the leaflet and now my chest hurts",  # "now"
+])
+def test_a_report_of_now_is_not_taken_for_someone_elses_story(text):
+    assert is_red_flag(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "not coughing up any blood, just a dry tickly cough",  # "blood ... cough" starts at "blood"
+    "no breathing problems, no chest pain, just a question about the stent",
+    "the groin isn't bleeding, dressing is dry",
+])
+def test_a_negated_word_stays_negated_when_a_longer_form_joins_it_to_a_later_word(text):
+    assessment = assess(text)
+    assert assessment.red_flag is None, text
+    assert all(mention.discounted_by == "negation" for mention in assessment.mentions), assessment.mentions
+
+
+@pytest.mark.parametrize("text", [
+    "no chest pain earlier, but now I'm coughing up blood",
+    "the groin isn't sore, but it is bleeding and won't stop",
+])
+def test_a_negation_does_not_reach_a_new_mention_of_its_own(text):
+    assert is_red_flag(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "my husband threw a fit when they said no driving for a week",
+    "the kids collapsed laughing at my surgical stockings",
+    "I went purple with embarrassment in that gown",
+    "don't breathe a word to my mum, will it take long?",
+])
+def test_figures_of_speech_are_not_red_flags(text):
+    assert not is_red_flag(text), text
 
 
 def test_every_context_rule_is_tested():
@@ -347,6 +391,11 @@ def test_every_emergency_training_example_is_caught():
 FLAGGED_ON_PURPOSE = {
     # a stroke now, in hospital or not: the emergency answer does no harm
     "my dad had a stroke and they want to do a thrombectomy in his brain, how long does that take",
+    "for a stroke clot, do they go in through the groin too",
+    # a red-flag condition named as a topic, or once in the past without a time long ago
+    "pulmonary embolism treatment, how is it done",
+    "after a scan once my speech went funny for an hour, is that a problem for the op",
+    "had black stools once on apixaban, they stopped, does it matter",
 }
 
 

@@ -260,7 +260,7 @@ class RedFlagMatcher:
             discounted_by = next((rule.name for rule in self.content.context.rules if reading.applies(rule)), None)
             words = " ".join(token.text for token in sentence.tokens[span.start:span.end])
             mentions.append(Mention(concept, form, part, number, span, words, discounted_by))
-        assessment.mentions.extend(self._with_inherited(mentions, clauses))
+        assessment.mentions.extend(self._with_inherited(mentions))
         return bool(gating)
 
     def _negates_a_symptom_word(self, spans: List[Span], sentence: Sentence) -> bool:
@@ -282,13 +282,30 @@ class RedFlagMatcher:
         return False
 
 
-    def _with_inherited(self, mentions: List[Mention], clauses: "_Clauses") -> List[Mention]:
-        """A mention that starts inside a mention of the same concept discounted by a rule other
-        than negation, within one clause, is discounted with it: the same words read once ("is
-        coughing blood a sign of a clot?" holds "coughing blood" and "coughing ... clot")."""
+    def _with_inherited(self, mentions: List[Mention]) -> List[Mention]:
+        """Mentions that read words already discounted take the discount, in two cases:
+
+        - a mention that starts inside a mention of the same concept discounted by a rule
+          other than negation: the same words read once ("is coughing blood a sign of a
+          clot?" holds "coughing blood" and "coughing ... clot"; "if I cough blood after,
+          is that the clot?" holds "cough ... clot" across the comma);
+        - a mention (of any concept) whose first word is a word of a negated mention: a
+          negated word stays negated when a longer form joins it to a word further on
+          ("not coughing up any blood, just a dry cough" holds "blood ... cough"; "no
+          breathing problems, no chest pain" holds "breathing ... pain").
+        """
+        negated = {position for other in mentions
+                   if other.discounted_by and self._rules[other.discounted_by].kind == "negation"
+                   for position in other.span.words}
         result = []
         for mention in mentions:
-            if mention.discounted_by is None and not clauses.crosses(mention.span):
+            if mention.discounted_by is None and mention.span.start in negated:
+                negation = next(other.discounted_by for other in mentions if other.discounted_by
+                                and self._rules[other.discounted_by].kind == "negation"
+                                and mention.span.start in other.span.words)
+                mention = Mention(mention.concept, mention.form, mention.part, mention.sentence,
+                                  mention.span, mention.words, negation)
+            if mention.discounted_by is None:
                 for other in mentions:
                     if (other.concept == mention.concept and other.discounted_by
                             and self._rules[other.discounted_by].kind != "negation"
