@@ -28,6 +28,9 @@
   (current_session_only.py), never a returning patient's old sessions.
 - Custom action answers are checked with a validator built once (see
   rasa_speedups.py): the same check, without Rasa 3.6's per-call schema check.
+- Messages are understood (the NLU pipeline) in one worker thread beside the
+  event loop (rasa_speedups.py), so the sentence encoder's and DIET's TensorFlow
+  work runs while the server answers others.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
   origins get CORS headers).
 
@@ -41,7 +44,7 @@ from typing import List, Mapping, Optional
 from atomic_locks import answer_with_atomic_redis_locks  # noqa: E402 (beside this script)
 from current_session_only import send_current_session_only  # noqa: E402
 from input_guard import guard_rest_webhook, limit_request_sizes  # noqa: E402
-from rasa_speedups import cache_action_result_validator  # noqa: E402
+from rasa_speedups import cache_action_result_validator, parse_messages_in_a_worker_thread  # noqa: E402
 from store_outage import SERVICE_UNAVAILABLE, answer_when_store_unavailable  # noqa: E402
 
 logger = logging.getLogger("rasa_server")
@@ -146,6 +149,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     guard_rest_input()
     say_when_actions_fail()
     cache_action_result_validator()
+    parse_messages_in_a_worker_thread()
     answer_when_store_unavailable()
     send_current_session_only()
     answer_with_atomic_redis_locks()
