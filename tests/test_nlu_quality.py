@@ -7,7 +7,8 @@ level measured when they were set (docs/evaluation.md), so understanding cannot 
 worse; raise them as it gets better, never lower them to pass:
 
 - intent accuracy: goal 95%, measured 86.4% (ratchet 85%);
-- near-misses given the emergency answer: goal at most 5%, measured 16.0% (ratchet 18%).
+- near-misses given the emergency answer: goal at most 5%, measured 16.0% (ratchet 18%), then
+  13.0% after the red-flag rules were tuned on a fourth development batch (ratchet 14%).
 
 Only aggregate figures are printed: a list of the blind misses invites tuning to them, and a
 set tuned to stops measuring anything. A missed red flag is named, because it is a safety fault.
@@ -29,7 +30,7 @@ MIN_ACCURACY = 0.95
 BLIND_ACCURACY_GOAL = 0.95
 MIN_BLIND_ACCURACY = 0.85                # ratchet, see the module docstring
 NEAR_MISS_FALSE_ALARMS_GOAL = 0.05
-MAX_NEAR_MISS_FALSE_ALARMS = 0.18        # ratchet, see the module docstring
+MAX_NEAR_MISS_FALSE_ALARMS = 0.14        # ratchet, see the module docstring
 MAX_QUESTION_FALSE_ALARMS = 0.03
 
 

@@ -27,7 +27,11 @@ the files before them, and measured once before anything was changed for them:
   change): matcher 121/128 red flags (94.5%), 46/200 near-misses flagged (23.0%); with
   the semantic check 124/128 (96.9%) and 48/200 (24.0%); the whole pipeline of the model
   then on main 125/128 (97.7%) and 50/200 (25.0%). Most of the near-miss false alarms
-  were about someone else's past or a story read online (19/25).
+  were about someone else's past or a story read online (19/25). Tuned on afterwards
+  (a rule for someone else's story, negated words kept negated, figures of speech, three
+  red-flag forms): 124/128 and 15/200 with the matcher; on the frozen blind set, which
+  was not looked at, near-misses flagged went from 21/131 to 17/131 (the rest of the gain
+  stayed on the batch tuned to).
 
     .venv/bin/python -m tests.safety_dev.measure --batch fourth_batch.yml  # one batch alone
 """
