@@ -43,7 +43,7 @@ class NginxServer:
     def start(self) -> None:
         program = shutil.which("nginx") or "/usr/sbin/nginx"
         if not Path(program).exists():
-            raise RuntimeError("nginx is not installed: apt-get install nginx (or `make cluster-packages`)")
+            raise RuntimeError("nginx is not installed: apt-get install nginx (or `make packages`)")
         self.prefix.mkdir(parents=True, exist_ok=True)
         config = self.prefix / "nginx.conf"
         config.write_text(render(self.prefix, f"127.0.0.1:{self.port}", self.replica_ports))

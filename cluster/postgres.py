@@ -17,7 +17,7 @@ OWNER = "postgres"  # PostgreSQL will not run as root: when we are root, it runs
 def server_programs() -> Path:
     versions = sorted(PG_BIN.glob("*/bin/postgres"), key=lambda p: int(p.parent.parent.name))
     if not versions:
-        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (or `make cluster-packages`)")
+        raise RuntimeError("PostgreSQL is not installed: apt-get install postgresql (or `make packages`)")
     return versions[-1].parent
 
 

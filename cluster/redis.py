@@ -16,7 +16,7 @@ class RedisServer:
     def start(self) -> None:
         program = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(program).exists():
-            raise RuntimeError("Redis is not installed: apt-get install redis-server (or `make cluster-packages`)")
+            raise RuntimeError("Redis is not installed: apt-get install redis-server (or `make packages`)")
         self.work_dir.mkdir(parents=True, exist_ok=True)
         config = self.work_dir / "redis.conf"
         config.touch(mode=0o600)
