@@ -32,6 +32,10 @@ the files before them, and measured once before anything was changed for them:
   red-flag forms): 124/128 and 15/200 with the matcher; on the frozen blind set, which
   was not looked at, near-misses flagged went from 21/131 to 17/131 (the rest of the gain
   stayed on the batch tuned to).
+- fifth_batch.yml (the same way, by another writer, after the fourth batch's tuning;
+  measured 2026-12-02 before any change for it): matcher 93/96 red flags (96.9%),
+  30/198 near-misses flagged (15.2%); with the semantic check 96/96 (100%) and 38/198
+  (19.2%). The best estimate, then, of the rules on new wording.
 
     .venv/bin/python -m tests.safety_dev.measure --batch fourth_batch.yml  # one batch alone
 """
@@ -55,7 +59,7 @@ def grouped(name: str) -> Dict[str, List[str]]:
     return yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
 
 
-BATCHES = ("second_batch.yml", "third_batch.yml", "fourth_batch.yml")
+BATCHES = ("second_batch.yml", "third_batch.yml", "fourth_batch.yml", "fifth_batch.yml")
 
 
 def red_flags(batch: Optional[str] = None) -> List[Tuple[str, str]]:
