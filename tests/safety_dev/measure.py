@@ -35,7 +35,9 @@ the files before them, and measured once before anything was changed for them:
 - fifth_batch.yml (the same way, by another writer, after the fourth batch's tuning;
   measured 2026-12-02 before any change for it): matcher 93/96 red flags (96.9%),
   30/198 near-misses flagged (15.2%); with the semantic check 96/96 (100%) and 38/198
-  (19.2%). The best estimate, then, of the rules on new wording.
+  (19.2%). The best estimate, then, of the rules on new wording. Tuned on afterwards:
+  26/198 with the semantic check, 96/96 red flags; on the frozen blind set, not looked
+  at, near-misses flagged stayed at 17/131: this round's gain did not carry over.
 
     .venv/bin/python -m tests.safety_dev.measure --batch fourth_batch.yml  # one batch alone
 """
