@@ -172,15 +172,6 @@ def test_each_context_rule_discounts_its_case_and_not_the_emergency_beside_it(ru
 
 
 @pytest.mark.parametrize("text", [
-    "my wife says she can't breathe",  # "says": a report of now, not a story
-    "my friend told me to message you, my dad is coughing up blood",  # the story cue is elsewhere
-    "I read the leaflet and now my chest hurts",  # "now"
-])
-def test_a_report_of_now_is_not_taken_for_someone_elses_story(text):
-    assert is_red_flag(text), text
-
-
-@pytest.mark.parametrize("text", [
     "not coughing up any blood, just a dry tickly cough",  # "blood ... cough" starts at "blood"
     "no breathing problems, no chest pain, just a question about the stent",
     "the groin isn't bleeding, dressing is dry",
@@ -189,24 +180,6 @@ def test_a_negated_word_stays_negated_when_a_longer_form_joins_it_to_a_later_wor
     assessment = assess(text)
     assert assessment.red_flag is None, text
     assert all(mention.discounted_by == "negation" for mention in assessment.mentions), assessment.mentions
-
-
-@pytest.mark.parametrize("text", [
-    "no chest pain earlier, but now I'm coughing up blood",
-    "the groin isn't sore, but it is bleeding and won't stop",
-])
-def test_a_negation_does_not_reach_a_new_mention_of_its_own(text):
-    assert is_red_flag(text), text
-
-
-@pytest.mark.parametrize("text", [
-    "my husband threw a fit when they said no driving for a week",
-    "the kids collapsed laughing at my surgical stockings",
-    "I went purple with embarrassment in that gown",
-    "don't breathe a word to my mum, will it take long?",
-])
-def test_figures_of_speech_are_not_red_flags(text):
-    assert not is_red_flag(text), text
 
 
 def test_every_context_rule_is_tested():
@@ -225,6 +198,11 @@ def test_every_context_rule_is_tested():
     "when should I call 999? my chest is killing me",
     "is this bleeding normal? it won't stop",
     "I had the procedure last week and since this afternoon my chest hurts",
+    "my wife says she can't breathe",  # "says": a report of now, not someone else's story
+    "my friend told me to message you, my dad is coughing up blood",  # the story cue is elsewhere
+    "I read the leaflet and now my chest hurts",  # "now"
+    "no chest pain earlier, but now I'm coughing up blood",  # a negation reaches no new mention
+    "the groin isn't sore, but it is bleeding and won't stop",
 ])
 def test_when_in_doubt_it_is_an_emergency(text):
     assert is_red_flag(text), text
@@ -238,6 +216,10 @@ def test_when_in_doubt_it_is_an_emergency(text):
     "I've got a cold, can I still have the procedure?",
     "I have a purple bruise on my leg from the injection",
     "it nearly gave me a heart attack when they told me the price",
+    "my husband threw a fit when they said no driving for a week",
+    "the kids collapsed laughing at my surgical stockings",
+    "I went purple with embarrassment in that gown",
+    "don't breathe a word to my mum, will it take long?",
     "I'm confused about step 3",
     "I can't speak English very well",
     "do I need blood tests before the procedure?",
