@@ -294,17 +294,17 @@ class RedFlagMatcher:
           ("not coughing up any blood, just a dry cough" holds "blood ... cough"; "no
           breathing problems, no chest pain" holds "breathing ... pain").
         """
-        negated = {position for other in mentions
-                   if other.discounted_by and self._rules[other.discounted_by].kind == "negation"
-                   for position in other.span.words}
+        # each negated word, and the rule that negated it (the first mention's, as before)
+        negated: Dict[int, str] = {}
+        for other in mentions:
+            if other.discounted_by and self._rules[other.discounted_by].kind == "negation":
+                for position in other.span.words:
+                    negated.setdefault(position, other.discounted_by)
         result = []
         for mention in mentions:
             if mention.discounted_by is None and mention.span.start in negated:
-                negation = next(other.discounted_by for other in mentions if other.discounted_by
-                                and self._rules[other.discounted_by].kind == "negation"
-                                and mention.span.start in other.span.words)
                 mention = Mention(mention.concept, mention.form, mention.part, mention.sentence,
-                                  mention.span, mention.words, negation)
+                                  mention.span, mention.words, negated[mention.span.start])
             if mention.discounted_by is None:
                 for other in mentions:
                     if (other.concept == mention.concept and other.discounted_by
