@@ -246,13 +246,7 @@ class MiniLM:
         embeddings = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
         details: List[Optional[Encoded]] = [None] * len(texts)
         for chunk in _batches([len(encoding.ids) for encoding in encodings], batch_size):
-            length = max(len(encodings[i].ids) for i in chunk)
-            ids = np.zeros((len(chunk), length), dtype=np.int64)
-            mask = np.zeros((len(chunk), length), dtype=np.float32)
-            for row, i in enumerate(chunk):
-                n = len(encodings[i].ids)
-                ids[row, :n] = encodings[i].ids
-                mask[row, :n] = 1.0
+            ids, mask = padded([encodings[i].ids for i in chunk])
             hidden = self._graph(ids, mask)
             # mean over the real tokens ([CLS] and [SEP] included, as sentence-transformers
             # does), then unit length
@@ -280,6 +274,17 @@ class MiniLM:
     def encode_detailed(self, texts: Texts, batch_size: int = 32) -> List[Encoded]:
         """Like :meth:`encode`, with each text's wordpieces, their spans and hidden states."""
         return [detail for detail in self._run(texts, batch_size, keep_hidden=True)[1]]
+
+
+def padded(id_lists: Sequence[Sequence[int]]) -> Tuple[np.ndarray, np.ndarray]:
+    """Wordpiece ids padded with 0 to the longest, shape (n, longest), and their mask (1.0 = real)."""
+    length = max((len(row) for row in id_lists), default=0)
+    ids = np.zeros((len(id_lists), length), dtype=np.int64)
+    mask = np.zeros((len(id_lists), length), dtype=np.float32)
+    for row, row_ids in enumerate(id_lists):
+        ids[row, :len(row_ids)] = row_ids
+        mask[row, :len(row_ids)] = 1.0
+    return ids, mask
 
 
 def _batches(lengths: List[int], batch_size: int) -> List[List[int]]:

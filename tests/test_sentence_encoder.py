@@ -23,7 +23,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from components import minilm
-from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES, EncoderFilesError, encoder
+from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES, EncoderFilesError, encoder, padded
 from components.sentence_encoder import ALIAS, SentenceEncoderFeaturizer, sentence_embedding
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,13 +69,8 @@ def test_batched_equals_unbatched(model):
 def test_the_tensorflow_graph_computes_what_the_numpy_reference_does(model):
     texts = ["The weather is lovely today.", "ok",
              "my mum is booked for thursday and she wants to know where they put the needle in"]
-    encodings = [model.tokenizer.encode(text) for text in texts]
-    length = max(len(encoding.ids) for encoding in encodings)
-    ids = np.zeros((len(texts), length), dtype=np.int64)
-    mask = np.zeros((len(texts), length), dtype=np.float32)
-    for row, encoding in enumerate(encodings):
-        ids[row, :len(encoding.ids)] = encoding.ids
-        mask[row, :len(encoding.ids)] = 1.0
+    ids, mask = padded([model.tokenizer.encode(text).ids for text in texts])
+    length = ids.shape[1]
     real = mask[:, :, None] > 0
     graph, reference = model._graph(ids, mask), model._forward(ids, mask)
     assert graph.shape == reference.shape == (len(texts), length, 384)
