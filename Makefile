@@ -19,9 +19,9 @@ WEB_PORT ?= 8000
 # The action server listens on this address only (rasa_sdk reads SANIC_HOST): keep it on the
 # Rasa server's machine unless the Rasa server runs elsewhere (then firewall the port).
 ACTION_HOST ?= 127.0.0.1
-# `rasa run` through scripts/rasa_server.py: HTTP API off unless ENABLE_API=1 (then RASA_API_TOKEN
+# `rasa run` through the server package (python -m server): HTTP API off unless ENABLE_API=1 (then RASA_API_TOKEN
 # is required), no model changes over HTTP.
-RASA_SERVER := $(BIN)/python scripts/rasa_server.py
+RASA_SERVER := $(BIN)/python -m server
 # Where the web page's chat widget finds the Rasa server, and which pages may use it.
 RASA_URL ?= http://localhost:$(RASA_PORT)
 CORS_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)

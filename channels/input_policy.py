@@ -1,6 +1,6 @@
 """One input policy for every channel: what a patient's message and a conversation id may be.
 
-The REST webhook (scripts/input_guard.py) answers a refusal with a 4xx naming the
+The REST webhook (server/input_guard.py) answers a refusal with a 4xx naming the
 problem; the web chat and the messaging apps (channels/screening.py) answer the
 patient in their own way. The rules are the same everywhere:
 

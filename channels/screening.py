@@ -1,7 +1,7 @@
 """The input policy and the rate limits, in front of the web chat and the messaging apps.
 
 Every channel but REST hands its messages to the assistant through ``screened(...)``
-(REST answers the same refusals with 4xx codes: scripts/input_guard.py). For each message:
+(REST answers the same refusals with 4xx codes: server/input_guard.py). For each message:
 
 1. A conversation id that breaks the policy (channels.input_policy) is refused: nothing is
    processed or sent (a provider or a client sent something no patient can), and it is logged.

@@ -6,7 +6,7 @@ from cluster.processes import ROOT, Process
 
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 # `rasa run`, locked down (HTTP API off unless ENABLE_API=1 with a token): what `make run` starts
-RASA_SERVER = [str(ROOT / ".venv" / "bin" / "python"), str(ROOT / "scripts" / "rasa_server.py")]
+RASA_SERVER = [str(ROOT / ".venv" / "bin" / "python"), "-m", "server"]
 
 
 def action_server(port: int, env: Dict[str, str], log_dir: Optional[Path] = None) -> Process:

@@ -487,7 +487,7 @@ def test_rest_conversations_are_namespaced(sender, stored):
 def test_the_longest_rest_sender_still_fits_the_tracker_stores_column():
     from rasa.core.tracker_store import SQLTrackerStore
 
-    from scripts.input_guard import MAX_SENDER_CHARS
+    from server.input_guard import MAX_SENDER_CHARS
 
     column = SQLTrackerStore.SQLEvent.__table__.columns["sender_id"].type.length
     assert len(rest_sender_id("s" * MAX_SENDER_CHARS)) == column == 255

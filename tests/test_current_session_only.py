@@ -1,16 +1,12 @@
-"""scripts/current_session_only.py: action calls are cut to the current session, with Rasa's own tracker."""
-import sys
-
+"""server/current_session_only.py: action calls are cut to the current session, with Rasa's own tracker."""
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from server.current_session_only import events_of_current_session, send_current_session_only
 from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from current_session_only import events_of_current_session, send_current_session_only  # noqa: E402
 
 
 def two_sessions(domain: Domain) -> DialogueStateTracker:

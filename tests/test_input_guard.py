@@ -1,17 +1,12 @@
-"""scripts/input_guard.py: what the REST webhook refuses (4xx, naming the problem) and what it lets through."""
+"""server/input_guard.py: what the REST webhook refuses (4xx, naming the problem) and what it lets through."""
 import json
-import sys
 
 import pytest
 from sanic import Sanic
 from sanic.request import Request
 
-from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import input_guard  # noqa: E402
-import rasa_server  # noqa: E402
-from input_guard import BadInput, checked_rest_payload  # noqa: E402
+from server import input_guard
+from server.input_guard import BadInput, checked_rest_payload
 
 
 def body(payload) -> bytes:
@@ -129,7 +124,7 @@ def test_rasa_run_apps_get_the_guard(monkeypatch):
 
     monkeypatch.setattr(rasa.core.run, "configure_app", rasa.core.run.configure_app)  # undone after the test
     monkeypatch.setattr(Sanic, "test_mode", True)  # several apps of the same name in one process
-    rasa_server.guard_rest_input()
-    rasa_server.guard_rest_input()  # twice is harmless
+    input_guard.guard_rest_input()
+    input_guard.guard_rest_input()  # twice is harmless
     app = rasa.core.run.configure_app([RestInput()], enable_api=False)
     assert [m for m in app.request_middleware if m is input_guard.guard_rest_webhook] == [input_guard.guard_rest_webhook]

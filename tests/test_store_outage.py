@@ -1,6 +1,5 @@
-"""scripts/store_outage.py: a store that cannot be written is an outage; answers wait for the save."""
+"""server/store_outage.py: a store that cannot be written is an outage; answers wait for the save."""
 import logging
-import sys
 from types import SimpleNamespace
 
 import pytest
@@ -12,11 +11,9 @@ from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from server import store_outage
+from server.store_outage import ConversationStoreUnavailable, HoldingChannel
 from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import store_outage  # noqa: E402
-from store_outage import ConversationStoreUnavailable, HoldingChannel  # noqa: E402
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 APOLOGY = DOMAIN.responses["utter_service_unavailable"][0]["text"]

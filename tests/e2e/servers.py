@@ -41,7 +41,7 @@ def running_assistant(
 ) -> Iterator[str]:
     """Yield the Rasa server's base URL while both servers run.
 
-    rasa_args are added to `rasa run` (started through scripts/rasa_server.py), e.g. ["--cors", origin] for a web page. A dict
+    rasa_args are added to `rasa run` (started as `python -m server`), e.g. ["--cors", origin] for a web page. A dict
     passed as processes gets the running "actions" and "rasa" processes (to read logs).
     credentials is the credentials file `rasa run` uses (e.g. one built by scripts/credentials.py).
     tracker_db is the SQLite file of the conversations (endpoints.yml); by default a new

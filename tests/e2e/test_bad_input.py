@@ -1,5 +1,5 @@
 """Bad input through the real REST channel: a clear answer or a 4xx naming the problem, never a crash,
-a hang or a lost conversation (scripts/input_guard.py in front of Rasa's REST webhook).
+a hang or a lost conversation (server/input_guard.py in front of Rasa's REST webhook).
 
 BAD_INPUT_EXAMPLES sets how many generated requests the property test sends (default 2000).
 """

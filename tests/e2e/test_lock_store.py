@@ -1,7 +1,6 @@
-"""scripts/atomic_locks.py against a real Redis server (Debian's, on loopback): tickets for one
+"""server/atomic_locks.py against a real Redis server (Debian's, on loopback): tickets for one
 conversation taken at the same moment by several Rasa servers are all different, and all returned."""
 import secrets
-import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -11,10 +10,7 @@ from rasa.core.lock_store import RedisLockStore
 
 from cluster.processes import free_port
 from cluster.redis import RedisServer
-from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from atomic_locks import AtomicRedisLockStore  # noqa: E402
+from server.atomic_locks import AtomicRedisLockStore
 
 pytestmark = pytest.mark.model  # needs Debian's redis-server, installed by `make test-model`
 

@@ -92,7 +92,7 @@ def parse_messages_in_a_worker_thread() -> None:
     if parse_message_source_sha256() != PARSE_MESSAGE_SOURCE_SHA256:
         raise RasaChanged(
             "rasa.core.processor.MessageProcessor.parse_message is not Rasa 3.6.21's: "
-            "check scripts/rasa_speedups.py's copy against it before updating the hash")
+            "check server/speedups.py's copy against it before updating the hash")
     original = MessageProcessor.parse_message
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
 

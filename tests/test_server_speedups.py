@@ -1,7 +1,6 @@
 """The speed-ups change no behaviour: the cached validator accepts and rejects exactly what
 Rasa's own check does, and the NLU pipeline in a worker thread understands as before."""
 import asyncio
-import sys
 import threading
 
 import jsonschema
@@ -9,10 +8,7 @@ import pytest
 from rasa.core.actions.action import RemoteAction
 from rasa.core.processor import MessageProcessor
 
-from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-from rasa_speedups import (  # noqa: E402
+from server.speedups import (
     PARSE_MESSAGE_SOURCE_SHA256,
     RasaChanged,
     cache_action_result_validator,

@@ -1,4 +1,4 @@
-"""scripts/rasa_server.py: the HTTP API is off unless switched on with a token."""
+"""server/start.py (`python -m server`): the HTTP API is off unless switched on with a token."""
 import subprocess
 import sys
 
@@ -6,34 +6,33 @@ import pytest
 
 from tests.conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "scripts"))
-import rasa_server  # noqa: E402
+from server import action_failures, start
 
 
 def test_the_api_is_off_by_default():
-    assert rasa_server.rasa_arguments(["--port", "5005"], {}) == ["run", "--port", "5005"]
-    assert "--enable-api" not in rasa_server.rasa_arguments([], {"ENABLE_API": "0", "RASA_API_TOKEN": "x"})
+    assert start.rasa_arguments(["--port", "5005"], {}) == ["run", "--port", "5005"]
+    assert "--enable-api" not in start.rasa_arguments([], {"ENABLE_API": "0", "RASA_API_TOKEN": "x"})
 
 
 def test_enable_api_adds_the_token():
-    command = rasa_server.rasa_arguments([], {"ENABLE_API": "1", "RASA_API_TOKEN": "s3cret"})
+    command = start.rasa_arguments([], {"ENABLE_API": "1", "RASA_API_TOKEN": "s3cret"})
     assert command == ["run", "--enable-api", "--auth-token", "s3cret"]
 
 
 @pytest.mark.parametrize("environ", [{"ENABLE_API": "1"}, {"ENABLE_API": "true", "RASA_API_TOKEN": "  "}])
 def test_enable_api_without_a_token_is_refused(environ):
-    with pytest.raises(rasa_server.StartRefused):
-        rasa_server.rasa_arguments([], environ)
+    with pytest.raises(start.StartRefused):
+        start.rasa_arguments([], environ)
 
 
 @pytest.mark.parametrize("args", [["--enable-api"], ["--auth-token", "x"], ["--auth-token=x"]])
 def test_the_api_cannot_be_switched_on_from_the_command_line(args):
-    with pytest.raises(rasa_server.StartRefused):
-        rasa_server.rasa_arguments(args, {})
+    with pytest.raises(start.StartRefused):
+        start.rasa_arguments(args, {})
 
 
 def test_the_server_does_not_start_without_a_token():
-    result = subprocess.run([sys.executable, "scripts/rasa_server.py", "--port", "1"], cwd=ROOT,
+    result = subprocess.run([sys.executable, "-m", "server", "--port", "1"], cwd=ROOT,
                             env={"ENABLE_API": "1", "PATH": "/usr/bin:/bin"}, capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 2
@@ -44,7 +43,7 @@ def test_make_run_starts_the_action_server_on_loopback_and_the_locked_server():
     dry_run = subprocess.run(["make", "-n", "-o", "credentials", "-o", "models/thrombectomy-assistant.tar.gz",
                               "-o", "web", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions" in dry_run
-    assert ".venv/bin/python scripts/rasa_server.py --model" in dry_run
+    assert ".venv/bin/python -m server --model" in dry_run
     assert "--enable-api" not in dry_run
 
 
@@ -59,8 +58,8 @@ async def test_an_unreachable_action_server_gets_the_service_unavailable_answer(
     from tests.e2e.servers import free_port
 
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)  # undone after the test
-    rasa_server.say_when_actions_fail()
-    rasa_server.say_when_actions_fail()  # twice is harmless
+    action_failures.say_when_actions_fail()
+    action_failures.say_when_actions_fail()  # twice is harmless
     domain = Domain.load(str(ROOT / "domain.yml"))
     action = RemoteAction("action_explain_step", EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
     tracker = DialogueStateTracker.from_events("p", [], slots=domain.slots)

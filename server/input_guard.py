@@ -35,28 +35,21 @@ is read (limit_request_sizes), with the same BodyTooLarge answer.
 """
 import json
 import logging
-import sys
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Dict
 
-# The project folder (for channels.input_policy): `rasa run` puts it on the path only once it starts.
-_PROJECT = str(Path(__file__).resolve().parent.parent)
-if _PROJECT not in sys.path:
-    sys.path.append(_PROJECT)
-
-from actions import responses  # noqa: E402
-from actions.safety import is_red_flag  # noqa: E402
-from channels import notices  # noqa: E402
-from channels.rate_limits import shared_limits  # noqa: E402
-from channels.rest import rest_sender_id  # noqa: E402
-from channels.input_policy import (  # noqa: E402
+from actions import responses
+from actions.safety import is_red_flag
+from channels import notices
+from channels.rate_limits import shared_limits
+from channels.rest import rest_sender_id
+from channels.input_policy import (
     CONTROL_COMMANDS, EMERGENCY_MESSAGE, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, Refusal, check_message,
     check_sender_id,
 )
 
 __all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",
-           "checked_rest_payload", "guard_rest_webhook"]
+           "checked_rest_payload", "guard_rest_input", "guard_rest_webhook"]
 
 logger = logging.getLogger("rasa_server")
 
@@ -82,7 +75,7 @@ class BadInput(Exception):
         return cls(refusal.status, refusal.reason, refusal.message)
 
     def as_json(self) -> Dict[str, Any]:
-        """The same shape as the project's other refusals (rasa_server.refuse_model_changes)."""
+        """The same shape as the project's other refusals (server.api_lockdown.refuse_model_changes)."""
         return {"status": "failure", "reason": self.reason, "message": self.message, "code": self.status}
 
 
@@ -225,3 +218,21 @@ def limit_request_sizes(app) -> None:
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.WEBSOCKET_MAX_SIZE = MAX_REQUEST_BYTES
     app.error_handler.add(PayloadTooLarge, body_too_large)
+
+
+def guard_rest_input() -> None:
+    """Every app `rasa run` builds (API on or off) checks REST webhook requests first."""
+    import rasa.core.run
+
+    configure_app = rasa.core.run.configure_app
+    if getattr(configure_app, "guards_rest_input", False):
+        return
+
+    def configure_guarded_app(*args, **kwargs):
+        app = configure_app(*args, **kwargs)
+        limit_request_sizes(app)
+        app.register_middleware(guard_rest_webhook, "request")
+        return app
+
+    configure_guarded_app.guards_rest_input = True
+    rasa.core.run.configure_app = configure_guarded_app

@@ -1,0 +1,93 @@
+"""`rasa run`, locked down: what `make run` and the end-to-end tests start.
+
+- Rasa's HTTP API (conversations, trackers, models) is off unless ENABLE_API=1.
+  With ENABLE_API=1 it needs RASA_API_TOKEN: without one the server refuses to
+  start. The token is passed to Rasa inside this process, so it never shows in
+  the process list. `--enable-api` and `--auth-token` on the command line are
+  refused: only the environment switches the API on.
+- Even with the API on, the model cannot be replaced, unloaded or retrained
+  over HTTP (PUT /model, DELETE /model, POST /model/train answer 403): a clinic
+  deploys a model by restarting the server with it (server/api_lockdown.py).
+- When the action server cannot be reached (down, restarting, failing), the
+  patient gets `utter_service_unavailable` (try again shortly or call the
+  clinic) instead of silence; Rasa 3.6 would only log the error. The
+  conversation is unchanged, so the same question works once it is back
+  (server/action_failures.py).
+- Bad input to the REST webhook (not JSON, wrong or missing fields, empty,
+  over 2,000 characters, /restart, ...) gets a 4xx whose JSON body names the
+  problem, instead of a 500, silence or a lost conversation (server/input_guard.py).
+- When the conversation store cannot be read (PostgreSQL restarting) or
+  written (a locked or read-only database), the patient gets
+  `utter_service_unavailable` too, and nothing is stored (server/store_outage.py):
+  the answers to a message are held back until the conversation is saved, so
+  no step and no "deleted" is ever said that the store did not keep. The
+  server carries on by itself once the store is back.
+- With the Redis lock store (several Rasa servers), tickets are issued and
+  returned atomically (server/atomic_locks.py): Rasa 3.6's read-modify-write let two
+  servers take two messages of one patient at once, and one was not stored.
+- Custom action calls carry the current conversation session only
+  (server/current_session_only.py), never a returning patient's old sessions.
+- Custom action answers are checked with a validator built once (see
+  server/speedups.py): the same check, without Rasa 3.6's per-call schema check.
+- Messages are understood (the NLU pipeline) in one worker thread beside the
+  event loop (server/speedups.py), so the sentence encoder's and DIET's TensorFlow
+  work runs while the server answers others.
+- Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
+  origins get CORS headers).
+
+Usage: python -m server [rasa run options]
+"""
+import os
+import sys
+from typing import List, Mapping, Optional
+
+from server.action_failures import say_when_actions_fail
+from server.api_lockdown import lock_down_api
+from server.atomic_locks import answer_with_atomic_redis_locks
+from server.current_session_only import send_current_session_only
+from server.input_guard import guard_rest_input
+from server.speedups import cache_action_result_validator, parse_messages_in_a_worker_thread
+from server.store_outage import answer_when_store_unavailable
+
+LOCKED_OPTIONS = ("--enable-api", "--auth-token")
+ON = ("1", "true", "yes", "on")
+
+
+class StartRefused(Exception):
+    """The server must not start with this configuration."""
+
+
+def rasa_arguments(args: List[str], environ: Mapping[str, str]) -> List[str]:
+    """The `rasa run` command line for these options and this environment."""
+    for arg in args:
+        if arg.split("=")[0] in LOCKED_OPTIONS:
+            raise StartRefused(f"{arg.split('=')[0]} is not accepted here: set ENABLE_API=1 and RASA_API_TOKEN")
+    command = ["run", *args]
+    if environ.get("ENABLE_API", "").strip().lower() in ON:
+        token = environ.get("RASA_API_TOKEN", "").strip()
+        if not token:
+            raise StartRefused("ENABLE_API=1 needs RASA_API_TOKEN (a long random secret); not starting")
+        command += ["--enable-api", "--auth-token", token]
+    return command
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        command = rasa_arguments(argv, os.environ)
+    except StartRefused as refused:
+        print(f"rasa server: {refused}", file=sys.stderr)
+        return 2
+    lock_down_api()
+    guard_rest_input()
+    say_when_actions_fail()
+    cache_action_result_validator()
+    parse_messages_in_a_worker_thread()
+    answer_when_store_unavailable()
+    send_current_session_only()
+    answer_with_atomic_redis_locks()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv = ["rasa", *command]
+    rasa_main()
+    return 0
