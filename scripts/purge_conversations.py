@@ -12,13 +12,9 @@ import argparse
 import os
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from privacy.pseudonyms import SenderIdKeyError  # noqa: E402
-from privacy.tracker_store import PrivateSQLTrackerStore  # noqa: E402
+from privacy.pseudonyms import SenderIdKeyError
+from privacy.tracker_store import PrivateSQLTrackerStore
 
 DAY = 24 * 60 * 60
 

@@ -13,14 +13,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from rasa.cli.utils import validate_files
+from rasa.shared.importers.importer import TrainingDataImporter
+
+from actions import responses
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from rasa.cli.utils import validate_files  # noqa: E402
-from rasa.shared.importers.importer import TrainingDataImporter  # noqa: E402
-
-from actions import responses  # noqa: E402
-
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
 ACTION_PREFIXES = ("utter_step_", "utter_topic_", "utter_term_", "utter_button_")
 IGNORED = ("Slot auto-fill has been removed",)

@@ -1,4 +1,4 @@
-"""scripts/audit.py and scripts/advisories.py: the dependency audit of requirements.lock.
+"""security/audit.py and security/advisories.py: the dependency audit of requirements.lock.
 
 tests/data/pip_audit_osv_findings.json is real pip-audit 2.10.1 output (`-f json`, run on a
 three-package lock against a fake OSV service on loopback that answered two real advisories);
@@ -12,11 +12,8 @@ import sys
 
 import pytest
 
+from security import advisories, audit
 from tests.conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import advisories  # noqa: E402
-import audit  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 LOCK = "aiohttp==3.9.5\npython-socketio==5.9.0\nsanic==21.12.2\n"
@@ -149,7 +146,7 @@ def test_not_pip_audit_output_is_an_input_error():
 
 
 def run_script(*args):
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "audit.py"), *args],
+    return subprocess.run([sys.executable, "-m", "security.audit", *args],
                           capture_output=True, text=True, cwd=ROOT)
 
 
@@ -182,9 +179,9 @@ def test_every_advisory_in_the_committed_list_is_triaged_with_a_source():
 
 def test_the_readme_table_is_what_the_script_renders():
     readme = (ROOT / "README.md").read_text()
-    table = re.search(r"<!-- audit table: scripts/audit.py --markdown -->\n(.*?)<!-- end of audit table -->",
+    table = re.search(r"<!-- audit table: security/audit.py --markdown -->\n(.*?)<!-- end of audit table -->",
                       readme, re.S)
     assert table, "README.md has no audit table markers"
     rendered = run_script("--markdown")
     assert rendered.returncode == 0, rendered.stderr
-    assert table.group(1) == rendered.stdout, "README table is stale: paste `python scripts/audit.py --markdown`"
+    assert table.group(1) == rendered.stdout, "README table is stale: paste `python -m security.audit --markdown`"

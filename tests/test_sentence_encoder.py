@@ -25,14 +25,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from components import minilm
 from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES, EncoderFilesError, encoder, padded
 from components.sentence_encoder import ALIAS, SentenceEncoderFeaturizer, sentence_embedding
+from scripts import build_encoder
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
 BUILD_SCRIPT = ROOT / "scripts" / "build_encoder.py"
-sys.path.insert(0, str(ROOT / "scripts"))
-
-import build_encoder  # noqa: E402
-
 WEATHER, SUNNY, STADIUM = "The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."
 TEXTS = [WEATHER, SUNNY, STADIUM, "", "ok", "My leg went cold and blue after the thrombectomy",
          "what happens first?", "Is the stent forever??", "Café naïve résumé 🙂", "血栓是怎么取出的",

@@ -48,11 +48,9 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
+from actions.safety import assess
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from actions.safety import assess  # noqa: E402
-
 HERE = Path(__file__).parent
 RED_FLAG_FILES = ("red_flags.yml", "red_flags_stories.yml")
 

@@ -5,7 +5,7 @@
    exits 0, so a run in which every package was skipped is treated as "service not reachable",
    said plainly, and not counted as a clean result.
 2. Always checks the lock offline against the committed, triaged advisory list
-   (security/advisories.yml, see scripts/advisories.py).
+   (security/advisories.yml, see security/advisories.py).
 3. Any pip-audit finding that the list does not have fails the audit, so new advisories
    get triaged there.
 
@@ -18,9 +18,9 @@ Exit codes:
   3  --require-service was given and pip-audit's service could not be reached
 
 Usage:
-  python scripts/audit.py --pip-audit .venv-audit/bin/pip-audit   # what `make audit` runs
-  python scripts/audit.py                                          # offline check only
-  python scripts/audit.py --markdown                               # the README table
+  python -m security.audit --pip-audit .venv-audit/bin/pip-audit   # what `make audit` runs
+  python -m security.audit                                          # offline check only
+  python -m security.audit --markdown                               # the README table
 """
 import argparse
 import json
@@ -31,8 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from advisories import (  # noqa: E402 (beside this script)
+from security.advisories import (
     ADVISORIES, LOCK, Advisory, AdvisoryList, InputError, affecting, canonical, load_advisories, read_lock,
     render_markdown,
 )
