@@ -12,4 +12,6 @@ with these changes installed first, one module per concern.
 - atomic_locks.py: the Redis lock store's tickets, issued and returned atomically.
 - current_session_only.py: custom actions get the current conversation session only.
 - speedups.py: action answers checked by a validator built once; NLU in a worker thread.
+- patches.py: the one table of the Rasa internals the modules above replace, checked against the
+  pinned Rasa version; start.py installs them all.
 """

@@ -17,8 +17,6 @@ def say_when_actions_fail() -> None:
     from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
     from rasa.shared.exceptions import RasaException
 
-    if getattr(RemoteAction.run, "says_when_it_fails", False):
-        return
     run = RemoteAction.run
 
     async def run_or_apologise(self, output_channel, nlg, tracker, domain):
@@ -31,5 +29,4 @@ def say_when_actions_fail() -> None:
             message = await nlg.generate(SERVICE_UNAVAILABLE, tracker, output_channel.name())
             return [create_bot_utterance(message)] if message else []
 
-    run_or_apologise.says_when_it_fails = True
     RemoteAction.run = run_or_apologise

@@ -19,8 +19,6 @@ def send_current_session_only() -> None:
     """Patch Rasa: the tracker in each action call is cut to the current session."""
     from rasa.core.actions.action import RemoteAction
 
-    if getattr(RemoteAction._action_call_format, "current_session_only", False):
-        return
     action_call_format = RemoteAction._action_call_format
 
     def current_session_call_format(self, tracker, domain):
@@ -28,5 +26,4 @@ def send_current_session_only() -> None:
         call["tracker"]["events"] = events_of_current_session(call["tracker"]["events"])
         return call
 
-    current_session_call_format.current_session_only = True
     RemoteAction._action_call_format = current_session_call_format

@@ -225,8 +225,6 @@ def guard_rest_input() -> None:
     import rasa.core.run
 
     configure_app = rasa.core.run.configure_app
-    if getattr(configure_app, "guards_rest_input", False):
-        return
 
     def configure_guarded_app(*args, **kwargs):
         app = configure_app(*args, **kwargs)
@@ -234,5 +232,4 @@ def guard_rest_input() -> None:
         app.register_middleware(guard_rest_webhook, "request")
         return app
 
-    configure_guarded_app.guards_rest_input = True
     rasa.core.run.configure_app = configure_guarded_app

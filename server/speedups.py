@@ -87,8 +87,6 @@ def parse_messages_in_a_worker_thread() -> None:
     from rasa.core.processor import MessageProcessor
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    if getattr(MessageProcessor.parse_message, "parses_in_a_worker_thread", False):
-        return
     if parse_message_source_sha256() != PARSE_MESSAGE_SOURCE_SHA256:
         raise RasaChanged(
             "rasa.core.processor.MessageProcessor.parse_message is not Rasa 3.6.21's: "
@@ -114,5 +112,4 @@ def parse_messages_in_a_worker_thread() -> None:
         self._check_for_unseen_features(parse_data)
         return parse_data
 
-    parse_message.parses_in_a_worker_thread = True
     MessageProcessor.parse_message = parse_message

@@ -32,6 +32,9 @@
 - Messages are understood (the NLU pipeline) in one worker thread beside the
   event loop (server/speedups.py), so the sentence encoder's and DIET's TensorFlow
   work runs while the server answers others.
+- Each of these changes to Rasa's internals is declared in server/patches.py, with
+  the attributes it replaces and why; the server refuses to start on any Rasa but
+  the pinned 3.6.21.
 - Everything else is `rasa run` as usual, e.g. `--cors ORIGIN ...` (only those
   origins get CORS headers).
 
@@ -41,13 +44,7 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
-from server.action_failures import say_when_actions_fail
-from server.api_lockdown import lock_down_api
-from server.atomic_locks import answer_with_atomic_redis_locks
-from server.current_session_only import send_current_session_only
-from server.input_guard import guard_rest_input
-from server.speedups import cache_action_result_validator, parse_messages_in_a_worker_thread
-from server.store_outage import answer_when_store_unavailable
+from server.patches import PatchRefused, install_all
 
 LOCKED_OPTIONS = ("--enable-api", "--auth-token")
 ON = ("1", "true", "yes", "on")
@@ -78,14 +75,11 @@ def main(argv: Optional[List[str]] = None) -> int:
     except StartRefused as refused:
         print(f"rasa server: {refused}", file=sys.stderr)
         return 2
-    lock_down_api()
-    guard_rest_input()
-    say_when_actions_fail()
-    cache_action_result_validator()
-    parse_messages_in_a_worker_thread()
-    answer_when_store_unavailable()
-    send_current_session_only()
-    answer_with_atomic_redis_locks()
+    try:
+        install_all()
+    except PatchRefused as refused:
+        print(f"rasa server: {refused}", file=sys.stderr)
+        return 2
     from rasa.__main__ import main as rasa_main
 
     sys.argv = ["rasa", *command]

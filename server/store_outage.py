@@ -120,9 +120,6 @@ def answer_when_store_unavailable() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore
     from redis.exceptions import RedisError
 
-    if getattr(MessageProcessor.handle_message, "answers_store_outage", False):
-        return
-
     async def retrieve_or_raise(self, sender_id):
         try:
             return await self._tracker_store.retrieve(sender_id)
@@ -170,7 +167,6 @@ def answer_when_store_unavailable() -> None:
             logger.error(f"The lock store cannot be used, the patient is told to try again: {cause}")
             return await apologise(self.processor, message)
 
-    handle_or_apologise.answers_store_outage = True
     FailSafeTrackerStore.retrieve = retrieve_or_raise
     FailSafeTrackerStore.save = save_or_raise
     MessageProcessor.handle_message = handle_or_apologise

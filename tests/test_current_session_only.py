@@ -5,7 +5,8 @@ from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, Use
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from server.current_session_only import events_of_current_session, send_current_session_only
+from server import patches
+from server.current_session_only import events_of_current_session
 from tests.conftest import ROOT
 
 
@@ -27,13 +28,14 @@ def test_events_start_at_the_latest_session_start():
     assert events_of_current_session([]) == []
 
 
-def test_an_action_call_carries_the_current_session_with_its_slots():
+def test_an_action_call_carries_the_current_session_with_its_slots(monkeypatch):
+    monkeypatch.setattr(RemoteAction, "_action_call_format", RemoteAction._action_call_format)  # undone after
     domain = Domain.load(str(ROOT / "domain.yml"))
     action = RemoteAction("action_explain_step", EndpointConfig("http://127.0.0.1:1/webhook"))
     tracker = two_sessions(domain)
     before = action._action_call_format(tracker, domain)
-    send_current_session_only()
-    send_current_session_only()  # applying it twice changes nothing more
+    patches.install(patches.named("send_current_session_only"))
+    patches.install(patches.named("send_current_session_only"))  # twice changes nothing more
     after = action._action_call_format(tracker, domain)
 
     texts = [e["text"] for e in after["tracker"]["events"] if e["event"] == "user"]

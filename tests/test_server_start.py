@@ -6,7 +6,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-from server import action_failures, start
+from server import patches, start
 
 
 def test_the_api_is_off_by_default():
@@ -58,8 +58,8 @@ async def test_an_unreachable_action_server_gets_the_service_unavailable_answer(
     from tests.e2e.servers import free_port
 
     monkeypatch.setattr(RemoteAction, "run", RemoteAction.run)  # undone after the test
-    action_failures.say_when_actions_fail()
-    action_failures.say_when_actions_fail()  # twice is harmless
+    patches.install(patches.named("say_when_actions_fail"))
+    patches.install(patches.named("say_when_actions_fail"))  # twice is harmless
     domain = Domain.load(str(ROOT / "domain.yml"))
     action = RemoteAction("action_explain_step", EndpointConfig(f"http://127.0.0.1:{free_port()}/webhook"))
     tracker = DialogueStateTracker.from_events("p", [], slots=domain.slots)

@@ -11,7 +11,7 @@ from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from server import store_outage
+from server import patches, store_outage
 from server.store_outage import ConversationStoreUnavailable, HoldingChannel
 from tests.conftest import ROOT
 
@@ -179,7 +179,7 @@ async def test_a_channel_that_collects_nothing_returns_none_as_in_rasa(patched):
 
 
 def test_patching_twice_is_harmless(patched):
-    store_outage.answer_when_store_unavailable()
+    patches.install(patches.named("answer_when_store_unavailable"))
     handle_message = MessageProcessor.handle_message
-    store_outage.answer_when_store_unavailable()
+    patches.install(patches.named("answer_when_store_unavailable"))
     assert MessageProcessor.handle_message is handle_message
