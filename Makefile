@@ -58,6 +58,8 @@ export RASA_TELEMETRY_ENABLED := false
 export SANIC_KEEP_ALIVE_TIMEOUT := 20
 # keep logs readable: third-party deprecation notices are not ours to fix
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
+# ... but the tests show them, filtered by name in pytest.ini (an empty PYTHONWARNINGS lets pytest)
+PYTEST := PYTHONWARNINGS= $(BIN)/python -m pytest
 
 # Rasa 3.6 needs Python 3.10: the first interpreter found that really is 3.10.
 PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python3.10 /usr/local/bin/python3.10 /usr/bin/python3.10; do \
@@ -171,13 +173,13 @@ shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	$(WITH_SENDER_ID_KEY) $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
 test-unit: $(SPACY_PIPELINE)/.built $(ENCODER)/.built ## unit and content tests (no trained model needed)
-	$(BIN)/python -m pytest -m "not model" tests
+	$(PYTEST) -m "not model" tests
 
 test-stories: $(MODEL) ## the test conversations must all pass
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
 test-model: $(MODEL) web packages ## NLU quality on the held-out set, and the end-to-end tests (REST, web widget in chromium, shell, the cluster)
-	$(BIN)/python -m pytest -m model tests
+	$(PYTEST) -m model tests
 
 test: test-unit test-stories test-model ## everything: set-up, training, and all tests
 
