@@ -3,7 +3,6 @@
 Modules, one job each:
 - ``walkthrough``: the ordered steps and how to move between them
 - ``responses``: names of the domain responses and the buttons built from them
-- ``safety``: the red-flag patterns (shared with the NLU safety net)
 - ``config``: clinic settings read from the environment
 - ``base``: the base action that lets a red-flag message win over everything
 - ``explain``: step, topic and term answers

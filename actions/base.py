@@ -5,7 +5,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import responses, safety
+import red_flags
+from actions import responses
 
 
 class SafeAction(Action, ABC):
@@ -26,7 +27,7 @@ class SafeAction(Action, ABC):
         tracker: Tracker,
         domain: Dict[Text, Any],
     ) -> List[Dict[Text, Any]]:
-        if safety.is_red_flag(tracker.latest_message.get("text")):
+        if red_flags.is_red_flag(tracker.latest_message.get("text")):
             dispatcher.utter_message(response=responses.EMERGENCY)
             return []
         return self.answer(dispatcher, tracker, domain)

@@ -20,7 +20,7 @@ patient in their own way. The rules are the same everywhere:
 import unicodedata
 from dataclasses import dataclass
 
-from actions.safety import is_red_flag
+from red_flags import is_red_flag
 
 MAX_MESSAGE_CHARS = 2000
 # the tracker store's sender_id column has 255 characters; REST puts "rest:" in front

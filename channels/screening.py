@@ -24,10 +24,10 @@ from typing import Any, Awaitable, Callable, Optional, Text
 from rasa.core.channels.channel import UserMessage
 
 from actions import responses
-from actions.safety import is_red_flag
 from channels import notices
 from channels.input_policy import Refusal, check_message, check_sender_id
 from channels.rate_limits import RateLimits, shared_limits
+from red_flags import is_red_flag
 
 logger = logging.getLogger(__name__)
 

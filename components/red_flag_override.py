@@ -3,8 +3,8 @@
 Runs last in the pipeline, after the classifier and the fallbacks, and sets the
 ``emergency`` intent (confidence 1.0, first in the ranking) when any one of three says so:
 
-1. the concept matcher (``actions.safety``: the forms of red_flags.yml, in their context);
-2. the semantic check (``actions.safety.semantic``): the message means what a red-flag
+1. the concept matcher (``red_flags``: the forms of red_flags.yml, in their context);
+2. the semantic check (``red_flags.semantic``): the message means what a red-flag
    exemplar means (cosine similarity at least ``semantic_threshold``);
 3. the classifier: ``emergency`` has at least ``classifier_threshold`` confidence in the
    ranking, even if another intent or the fallback came first.
@@ -38,7 +38,7 @@ Config (defaults in ``get_default_config``)::
       classifier_threshold: 0.4
       classifier_defers_to_context: true
       fallback_threshold: 0.3    # as the FallbackClassifier's
-      semantic_threshold: 0.50   # actions.safety.semantic.DEFAULT_THRESHOLD
+      semantic_threshold: 0.50   # red_flags.semantic.DEFAULT_THRESHOLD
       semantic: true
       encoder_alias: sentence_encoder
 """
@@ -53,8 +53,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from actions import safety
-from actions.safety.semantic import DEFAULT_THRESHOLD, Embed, SemanticCheck
+import red_flags
+from red_flags.semantic import DEFAULT_THRESHOLD, Embed, SemanticCheck
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class RedFlagOverride(GraphComponent):
 
         ``{RED_FLAG_OVERRULED_KEY: ...}`` alone: the classifier's emergency is overruled."""
         text = message.get(TEXT)
-        assessment = safety.assess(text)
+        assessment = red_flags.assess(text)
         if assessment.red_flag:
             return {RED_FLAG_KEY: assessment.red_flag, RED_FLAG_BY_KEY: "concepts",
                     RED_FLAG_DETAIL_KEY: {"form": assessment.form}}

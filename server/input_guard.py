@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Any, Dict
 
 from actions import responses
-from actions.safety import is_red_flag
 from channels import notices
 from channels.rate_limits import shared_limits
 from channels.rest import rest_sender_id
@@ -47,6 +46,7 @@ from channels.input_policy import (
     CONTROL_COMMANDS, EMERGENCY_MESSAGE, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, Refusal, check_message,
     check_sender_id,
 )
+from red_flags import is_red_flag
 
 __all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",
            "checked_rest_payload", "guard_rest_input", "guard_rest_webhook"]

@@ -5,7 +5,7 @@ import sys
 
 from tests.conftest import ROOT
 
-PACKAGES = ("actions", "benchmarks", "channels", "cluster", "components", "privacy", "security", "server")
+PACKAGES = ("actions", "benchmarks", "channels", "cluster", "components", "privacy", "red_flags", "security", "server")
 SKIPPED_DIRS = {".venv", ".venv-audit", "node_modules", "build", "var", ".git"}
 
 

@@ -1,6 +1,5 @@
 """The NLU safety net: concept matcher OR semantic check OR classifier makes an emergency."""
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,9 +8,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from actions.safety import assess
-from actions.safety.semantic import DEFAULT_THRESHOLD, SemanticCheck
 from components.red_flag_override import RedFlagOverride
+from red_flags import CONTENT_FILE, assess
+from red_flags.semantic import DEFAULT_THRESHOLD, SemanticCheck
 from tests.conftest import ROOT
 
 LIMB = "cold, pale, blue, purple or hugely swollen leg or arm"
@@ -190,7 +189,7 @@ def test_the_semantic_check_leaves_what_the_matcher_read_in_context_alone():
 
 def test_the_semantic_check_comes_from_the_content_file():
     check = SemanticCheck.from_content(toy_embed)
-    raw = yaml.safe_load((ROOT / "actions" / "safety" / "red_flags.yml").read_text(encoding="utf-8"))
+    raw = yaml.safe_load((ROOT / "red_flags" / "red_flags.yml").read_text(encoding="utf-8"))
     assert len(check.exemplars) == sum(len(concept["exemplars"]) for concept in raw["concepts"])
     assert check.anchors == raw["not_emergencies"]
     assert check.threshold == DEFAULT_THRESHOLD
@@ -245,5 +244,5 @@ def test_with_the_real_encoder_ordinary_questions_keep_their_classification(real
 
 
 def test_the_content_file_path_is_next_to_the_code():
-    assert Path(__file__).resolve().parent.parent / "actions" / "safety" / "red_flags.yml" == \
-        ROOT / "actions" / "safety" / "red_flags.yml"
+    assert CONTENT_FILE.resolve() == ROOT / "red_flags" / "red_flags.yml"
+    assert CONTENT_FILE.is_file()

@@ -1,4 +1,4 @@
-"""The red-flag layer (actions/safety): every concept caught, context weighed, content checked.
+"""The red-flag layer (red_flags/): every concept caught, context weighed, content checked.
 
 The examples here were written for these tests; the larger development set is
 tests/safety_dev/ (measured by ``python -m tests.safety_dev.measure``).
@@ -10,9 +10,9 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from actions.safety import CONTENT_FILE, ContentError, assess, is_red_flag, load, matcher, red_flag
-from actions.safety.patterns import Typos, compile_form
-from actions.safety.text import normalise, stem, tokens
+from red_flags import CONTENT_FILE, ContentError, assess, is_red_flag, load, matcher, red_flag
+from red_flags.patterns import Typos, compile_form
+from red_flags.text import normalise, stem, tokens
 from tests.conftest import ROOT
 
 CHEST = "chest pain or heart attack"

@@ -48,7 +48,7 @@ from typing import Callable, Dict, List, Optional, Tuple
 
 import yaml
 
-from actions.safety import assess
+from red_flags import assess
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -94,7 +94,7 @@ def matcher_only(text: str) -> Optional[str]:
 
 
 def with_semantic(threshold: Optional[float]) -> Decide:
-    from actions.safety.semantic import SemanticCheck
+    from red_flags.semantic import SemanticCheck
     from components.red_flag_override import default_embed
 
     embed = default_embed()
@@ -117,7 +117,7 @@ def sweep() -> None:
     alarms it adds (messages the matcher does not flag), by threshold and margin."""
     import numpy as np
 
-    from actions.safety.semantic import MAX_SENTENCES, SemanticCheck
+    from red_flags.semantic import MAX_SENTENCES, SemanticCheck
     from components.red_flag_override import default_embed
 
     embed = default_embed()

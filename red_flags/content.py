@@ -10,8 +10,8 @@ from typing import Any, Dict, FrozenSet, List, Mapping, Optional, Sequence, Tupl
 
 import yaml
 
-from actions.safety.patterns import FormError, Pattern, Word, compile_form, compile_phrase
-from actions.safety.text import normalise, stem, tokens
+from red_flags.patterns import FormError, Pattern, Word, compile_form, compile_phrase
+from red_flags.text import normalise, stem, tokens
 
 CONTENT_FILE = Path(__file__).parent / "red_flags.yml"
 FORM_AND = " & "

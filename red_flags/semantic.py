@@ -29,8 +29,8 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from actions.safety.content import Content
-from actions.safety.matcher import Assessment
+from red_flags.content import Content
+from red_flags.matcher import Assessment
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -78,7 +78,7 @@ class SemanticCheck:
                      threshold: Optional[float] = None, margin: Optional[float] = None) -> "SemanticCheck":
         """The check with every concept's exemplars from red_flags.yml."""
         if content is None:
-            from actions.safety import matcher
+            from red_flags import matcher
 
             content = matcher().content
         exemplars = [(concept.name, text) for concept in content.concepts for text in concept.exemplars]

@@ -15,9 +15,9 @@ a moment; a missed emergency can cost far more: when in doubt, it is an emergenc
 from functools import lru_cache
 from typing import Optional
 
-from actions.safety.content import CONTENT_FILE, Content, ContentError, load
-from actions.safety.matcher import Assessment, Mention, RedFlagMatcher
-from actions.safety.text import normalise
+from red_flags.content import CONTENT_FILE, Content, ContentError, load
+from red_flags.matcher import Assessment, Mention, RedFlagMatcher
+from red_flags.text import normalise
 
 
 @lru_cache(maxsize=1)

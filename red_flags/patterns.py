@@ -1,7 +1,7 @@
 """The little language of red_flags.yml's forms, compiled and matched.
 
 A form is a phrase as a patient would write it, read word by word after the text has been
-normalised and stemmed (actions.safety.text):
+normalised and stemmed (red_flags.text):
 
 - ``chest pain``: these words next to each other (any inflection: "chest pains");
 - ``chest ... pain``: up to ``gap`` words in between, in this order ("my chest is really
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Set, Tuple, Union
 
-from actions.safety.text import CLAUSE_END, Token, normalise, stem, tokens
+from red_flags.text import CLAUSE_END, Token, normalise, stem, tokens
 
 logger = logging.getLogger(__name__)
 

@@ -19,9 +19,9 @@ such texts; a red flag in the middle of one is the cost of that bound.
 from dataclasses import dataclass, field
 from typing import Dict, FrozenSet, List, Optional, Sequence, Set, Tuple
 
-from actions.safety.content import Concept, Content, Form, Rule
-from actions.safety.patterns import Pattern, PatternIndex, Sentence, Span, Typos, stems_of
-from actions.safety.text import Token, normalise, sentences, tokens
+from red_flags.content import Concept, Content, Form, Rule
+from red_flags.patterns import Pattern, PatternIndex, Sentence, Span, Typos, stems_of
+from red_flags.text import Token, normalise, sentences, tokens
 
 MAX_CHARS = 24_000
 # A sentence longer than WINDOW tokens is read in windows, so that the work per sentence is
