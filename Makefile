@@ -69,7 +69,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install spacy encoder validate train credentials run actions purge shell web web-config packages cluster test test-unit test-stories test-e2e audit clean
+.PHONY: help install spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -181,7 +181,10 @@ test-stories: $(MODEL) ## the test conversations must all pass
 test-model: $(MODEL) web packages ## NLU quality on the held-out set, and the end-to-end tests (REST, web widget in chromium, shell, the cluster)
 	$(PYTEST) -m model tests
 
-test: test-unit test-stories test-model ## everything: set-up, training, and all tests
+lint: $(BIN)/.installed ## ruff (pyproject.toml's [tool.ruff]) on every Python file
+	$(BIN)/ruff check --no-cache .
+
+test: lint test-unit test-stories test-model ## everything: set-up, training, lint, and all tests
 
 .PHONY: evaluate bench
 EVALUATE_ARGS ?=

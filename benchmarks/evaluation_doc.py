@@ -113,7 +113,6 @@ def _cv(side, split: str, metric: str) -> str:
 def headline(project, stock, folds: int) -> List[str]:
     lines = ["| figure | goal | this project | stock Rasa | goal |", "|---|---|---|---|---|"]
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in goals(project, stock)]
-    p, s = project.held_out, stock.held_out
     lines += [
         f"| in-scope questions given the fallback (held-out) | as few as possible | {project.served.in_scope_given_fallback} | {stock.served.in_scope_given_fallback} | |",
         f"| accuracy as served: a fallback counts as a miss (held-out) | | {pct(project.served.accuracy_as_served)} | {pct(stock.served.accuracy_as_served)} | |",
@@ -158,7 +157,7 @@ def closeness_section(closeness, project, stock) -> List[str]:
     lines = [
         "## How close the held-out set is to the training data",
         "",
-        f"Measured by `benchmarks/closeness.py` (lemma sets from the project's spaCy pipeline, Jaccard overlap).",
+        "Measured by `benchmarks/closeness.py` (lemma sets from the project's spaCy pipeline, Jaccard overlap).",
         f"A held-out question shares on average {closeness.nearest_mean:.2f} of its words with its nearest",
         f"training example; a training example shares {closeness.training_nearest_mean:.2f} with its nearest other one.",
         f"{len(closeness.same_words)} of {len(closeness.texts)} held-out questions have a training example with the very same",
@@ -177,7 +176,7 @@ def closeness_section(closeness, project, stock) -> List[str]:
 
 
 def write(path: Path, project, stock, args, closeness=None, near_blind=None) -> Path:
-    p, s = project.held_out, stock.held_out
+    p = project.held_out
     lines = [
         "# NLU evaluation: this project beside stock Rasa",
         "",

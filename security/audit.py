@@ -87,7 +87,8 @@ def parse_pip_audit_json(text: str) -> PipAuditReport:
     return PipAuditReport(findings=tuple(findings), audited=audited, skipped=tuple(skipped))
 
 
-def run_pip_audit(executable: str, lock: Path, options: Sequence[str], timeout: float = 600) -> Tuple[Optional[PipAuditReport], str]:
+def run_pip_audit(executable: str, lock: Path, options: Sequence[str],
+                  timeout: float = 600) -> Tuple[Optional[PipAuditReport], str]:
     """(report, "") when pip-audit produced a report, else (None, why it did not)."""
     if not Path(executable).exists():
         raise InputError(f"pip-audit not found at {executable} (make audit installs it into .venv-audit)")

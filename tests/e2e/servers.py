@@ -11,7 +11,6 @@ from typing import Dict, Iterator, Optional, Sequence
 
 from cluster.assistant import action_server, rasa_server
 from cluster.processes import Process, free_port  # noqa: F401 (free_port: used by the tests)
-from tests.conftest import ROOT
 
 
 # The defaults the Makefile exports for endpoints.yml (SQLite tracker store, in-memory lock store).
