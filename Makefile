@@ -35,7 +35,7 @@ SESSION_SECRET_FILE := var/session-secret
 SENDER_ID_KEY_FILE := var/sender-id-key
 WITH_SENDER_ID_KEY = SENDER_ID_KEY="$${SENDER_ID_KEY:-$$(cat $(SENDER_ID_KEY_FILE))}"
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
-# Where conversations are kept (endpoints.yml; README "Conversations and privacy"): a SQLite
+# Where conversations are kept (endpoints.yml; docs/operations.md, "Conversations and privacy"): a SQLite
 # file under var/ unless set. Rasa refuses unset ${VARIABLES}, so each has a default here.
 export TRACKER_DB_DIALECT ?= sqlite
 export TRACKER_DB ?= var/conversations.db

@@ -20,7 +20,7 @@
    (``action_delete_conversation``), every stored event of that conversation is
    deleted and nothing of it is written.
 
-Configured in ``endpoints.yml`` from environment variables (README table):
+Configured in ``endpoints.yml`` from environment variables (docs/operations.md table):
 SQLite (a file under ``var/``) by default, PostgreSQL in production. Empty
 values mean "not set", so the Makefile can export empty defaults.
 """

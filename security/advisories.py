@@ -2,7 +2,7 @@
 
 Reads a requirements lock (`name==version` lines), reads the advisory list, tells which
 advisories affect a locked version, which of those still need attention, and renders
-the list as the README's Markdown table.
+the list as the Markdown table of docs/operations.md.
 """
 import re
 from dataclasses import dataclass, field
@@ -148,7 +148,7 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(advisory_list: AdvisoryList, pins: Dict[str, str]) -> str:
-    """The README table: every listed advisory, the locked version, and the verdict for this deployment."""
+    """The table of docs/operations.md: every listed advisory, the locked version, and the verdict for this deployment."""
     hits = affecting(advisory_list.advisories, pins)
     reachable = [a for a in hits if a.reachable == "yes"]
     lines = [

@@ -20,7 +20,7 @@ Exit codes:
 Usage:
   python -m security.audit --pip-audit .venv-audit/bin/pip-audit   # what `make audit` runs
   python -m security.audit                                          # offline check only
-  python -m security.audit --markdown                               # the README table
+  python -m security.audit --markdown                               # the table in docs/operations.md
 """
 import argparse
 import json
@@ -157,7 +157,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--pip-audit-json", type=Path, metavar="FILE", help="use this pip-audit JSON output instead")
     parser.add_argument("--require-service", action="store_true",
                         help="exit 3 when pip-audit cannot reach its vulnerability service")
-    parser.add_argument("--markdown", action="store_true", help="print the README table and exit")
+    parser.add_argument("--markdown", action="store_true", help="print the table of docs/operations.md and exit")
     args = parser.parse_args(argv)
     try:
         pins = read_lock(args.lock.read_text())

@@ -11,7 +11,7 @@ every other patient. Here each of those gets a 4xx whose JSON body names the
 problem, and the conversation is not touched. Everything else goes to Rasa
 as before (emoji, other languages, HTML: Rasa's usual answers).
 
-The limits (README "Bad input"):
+The limits (docs/channels.md, "Bad input and abuse"):
 
 - body at most MAX_BODY_BYTES, UTF-8, a JSON object;
 - "sender": text of 1 to MAX_SENDER_CHARS characters (the tracker store's

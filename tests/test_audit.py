@@ -178,10 +178,10 @@ def test_every_advisory_in_the_committed_list_is_triaged_with_a_source():
 
 
 def test_the_readme_table_is_what_the_script_renders():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "operations.md").read_text()
     table = re.search(r"<!-- audit table: security/audit.py --markdown -->\n(.*?)<!-- end of audit table -->",
                       readme, re.S)
-    assert table, "README.md has no audit table markers"
+    assert table, "docs/operations.md has no audit table markers"
     rendered = run_script("--markdown")
     assert rendered.returncode == 0, rendered.stderr
-    assert table.group(1) == rendered.stdout, "README table is stale: paste `python -m security.audit --markdown`"
+    assert table.group(1) == rendered.stdout, "docs/operations.md table is stale: paste `python -m security.audit --markdown`"
