@@ -58,7 +58,8 @@ export RASA_TELEMETRY_ENABLED := false
 export SANIC_KEEP_ALIVE_TIMEOUT := 20
 # keep logs readable: third-party deprecation notices are not ours to fix
 export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::PendingDeprecationWarning
-# ... but the tests show them, filtered by name in pytest.ini (an empty PYTHONWARNINGS lets pytest)
+# ... but the tests show them: pytest runs with an empty PYTHONWARNINGS, so pytest.ini's filters
+# (third-party modules, by name) are the only ones
 PYTEST := PYTHONWARNINGS= $(BIN)/python -m pytest
 
 # Rasa 3.6 needs Python 3.10: the first interpreter found that really is 3.10.

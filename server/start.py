@@ -72,12 +72,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
         command = rasa_arguments(argv, os.environ)
-    except StartRefused as refused:
-        print(f"rasa server: {refused}", file=sys.stderr)
-        return 2
-    try:
         install_all()
-    except PatchRefused as refused:
+    except (StartRefused, PatchRefused) as refused:
         print(f"rasa server: {refused}", file=sys.stderr)
         return 2
     from rasa.__main__ import main as rasa_main
