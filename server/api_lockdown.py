@@ -3,6 +3,7 @@
 PUT /model, DELETE /model and POST /model/train answer 403: a clinic deploys a model by
 restarting the server with it.
 """
+from server.input_guard import BadInput
 
 REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
 
@@ -11,10 +12,8 @@ async def refuse_model_changes(request):
     from sanic import response
 
     if (request.method, request.path.rstrip("/")) in REFUSED:
-        return response.json(
-            {"status": "failure", "reason": "Forbidden",
-             "message": "Models are not changed over HTTP here: restart the server with the new model.",
-             "code": 403}, status=403)
+        refused = BadInput(403, "Forbidden", "Models are not changed over HTTP here: restart the server with the new model.")
+        return response.json(refused.as_json(), status=refused.status)
     return None
 
 

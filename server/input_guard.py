@@ -75,7 +75,7 @@ class BadInput(Exception):
         return cls(refusal.status, refusal.reason, refusal.message)
 
     def as_json(self) -> Dict[str, Any]:
-        """The same shape as the project's other refusals (server.api_lockdown.refuse_model_changes)."""
+        """The JSON body of every refusal of the Rasa server (here and in server/api_lockdown.py)."""
         return {"status": "failure", "reason": self.reason, "message": self.message, "code": self.status}
 
 
