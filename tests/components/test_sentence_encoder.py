@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,8 +25,8 @@ from components import minilm
 from components.minilm import DEFAULT_MODEL_DIR, MAX_SEQ_LENGTH, MODEL_FILES, EncoderFilesError, encoder, padded
 from components.sentence_encoder import ALIAS, SentenceEncoderFeaturizer, sentence_embedding
 from scripts import build_encoder
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SPACY_PIPELINE = ROOT / "build" / "spacy_pipeline"
 BUILD_SCRIPT = ROOT / "scripts" / "build_encoder.py"
 WEATHER, SUNNY, STADIUM = "The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."
