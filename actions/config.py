@@ -13,6 +13,8 @@ import os
 from dataclasses import dataclass
 from typing import Mapping, Optional
 
+import settings
+
 
 @dataclass(frozen=True)
 class ClinicContact:
@@ -22,7 +24,7 @@ class ClinicContact:
 
 
 def _setting(environ: Mapping[str, str], key: str) -> str:
-    return environ.get(key, "").strip()
+    return settings.value(key, environ)
 
 
 def clinic_contact(environ: Optional[Mapping[str, str]] = None) -> Optional[ClinicContact]:

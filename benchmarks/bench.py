@@ -20,7 +20,7 @@ import requests
 
 from benchmarks import benchmarks_doc, load, rasa_cli
 from benchmarks.procmem import PeakRss
-from tests.e2e.servers import running_assistant
+from cluster.assistant import running_assistant
 
 ROOT = rasa_cli.ROOT
 OUT = ROOT / "results" / "bench"

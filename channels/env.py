@@ -18,9 +18,12 @@ import string
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Mapping, Optional
 
-TELEGRAM_API_URL = "https://api.telegram.org"
-TWILIO_API_URL = "https://api.twilio.com"
-FACEBOOK_API_URL = "https://graph.facebook.com"
+import settings
+
+# the providers' APIs, unless TELEGRAM_API_URL, ... say otherwise (settings/table.yml)
+TELEGRAM_API_URL = settings.default("TELEGRAM_API_URL")
+TWILIO_API_URL = settings.default("TWILIO_API_URL")
+FACEBOOK_API_URL = settings.default("FACEBOOK_API_URL")
 # signs the web chat's session ids (channels/session_ids.py); every replica needs the same one
 SESSION_SECRET = "SESSION_SECRET"
 # Telegram sends it back in X-Telegram-Bot-Api-Secret-Token with every update (channels/telegram.py)
@@ -58,13 +61,13 @@ class ChannelEnv:
     class_path: str
     # credential key -> environment variable
     required: Dict[str, str]
-    # credential key -> (environment variable, default)
-    optional: Dict[str, tuple] = field(default_factory=dict)
+    # credential key -> environment variable with a default (settings/table.yml)
+    optional: Dict[str, str] = field(default_factory=dict)
     # environment variable -> a check of its value (raises ChannelConfigError)
     checks: Dict[str, Callable[[str], str]] = field(default_factory=dict)
 
     def variables(self) -> List[str]:
-        return list(self.required.values()) + [variable for variable, _ in self.optional.values()]
+        return list(self.required.values()) + list(self.optional.values())
 
     def credentials(self, environ: Mapping[str, str]) -> Optional[Dict[str, str]]:
         """This channel's credentials section, or None when it is off."""
@@ -89,8 +92,8 @@ class ChannelEnv:
         if errors:
             raise ChannelConfigError(f"{self.name}: " + " ".join(errors))
         section = {key: f"${{{variable}}}" for key, variable in self.required.items()}
-        for key, (variable, default) in self.optional.items():
-            section[key] = environ.get(variable, "").strip() or default
+        for key, variable in self.optional.items():
+            section[key] = settings.value(variable, environ)
         return section
 
 
@@ -104,7 +107,7 @@ CHANNELS = [
             "webhook_url": "TELEGRAM_WEBHOOK_URL",
             "secret_token": TELEGRAM_SECRET_TOKEN,
         },
-        optional={"api_url": ("TELEGRAM_API_URL", TELEGRAM_API_URL)},
+        optional={"api_url": "TELEGRAM_API_URL"},
         checks={TELEGRAM_SECRET_TOKEN: check_telegram_secret_token},
     ),
     ChannelEnv(
@@ -116,7 +119,7 @@ CHANNELS = [
             "twilio_number": "TWILIO_NUMBER",
             "webhook_url": "TWILIO_WEBHOOK_URL",
         },
-        optional={"api_url": ("TWILIO_API_URL", TWILIO_API_URL)},
+        optional={"api_url": "TWILIO_API_URL"},
     ),
     ChannelEnv(
         name="facebook",
@@ -126,7 +129,7 @@ CHANNELS = [
             "secret": "FACEBOOK_APP_SECRET",
             "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN",
         },
-        optional={"api_url": ("FACEBOOK_API_URL", FACEBOOK_API_URL)},
+        optional={"api_url": "FACEBOOK_API_URL"},
     ),
 ]
 
@@ -153,7 +156,7 @@ def enabled_channels(environ: Mapping[str, str] = os.environ) -> Dict[str, Dict[
 
 def session_secret(environ: Mapping[str, str] = os.environ) -> str:
     """The web chat's session secret; ChannelConfigError when it is unset."""
-    secret = environ.get(SESSION_SECRET, "").strip()
+    secret = settings.value(SESSION_SECRET, environ)
     if not secret:
         raise ChannelConfigError(
             f"{SESSION_SECRET} is not set: the web chat signs its session ids with it. Set it to a long "

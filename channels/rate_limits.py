@@ -25,12 +25,14 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Mapping, Optional
 
+import settings
+
 logger = logging.getLogger(__name__)
 
 CONVERSATION_VARIABLE = "RATE_LIMIT_CONVERSATION_PER_MINUTE"
 CLIENT_VARIABLE = "RATE_LIMIT_CLIENT_PER_MINUTE"
-DEFAULT_CONVERSATION_PER_MINUTE = 20
-DEFAULT_CLIENT_PER_MINUTE = 120
+DEFAULT_CONVERSATION_PER_MINUTE = int(settings.default(CONVERSATION_VARIABLE))
+DEFAULT_CLIENT_PER_MINUTE = int(settings.default(CLIENT_VARIABLE))
 LOG_EVERY_SECONDS = 10.0
 # the sender is told at most this often that they are over the limit
 TELL_EVERY_SECONDS = 60.0

@@ -18,10 +18,11 @@
    limits count, log and answer it (channels/screening.py).
 """
 import logging
-import os
 from typing import Any, Optional
 
 from engineio.payload import Payload
+
+import settings
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ def refuse_binary_messages(sio: Any) -> None:
 
 def name_sessions_after_replica(sio: Any, replica: Optional[str] = None) -> None:
     """Start every session id sio hands out with "<replica>-" (SOCKETIO_REPLICA when not given)."""
-    replica = (replica if replica is not None else os.environ.get(REPLICA_VARIABLE, "")).strip()
+    replica = (replica if replica is not None else settings.value(REPLICA_VARIABLE))
     if not replica:
         return
     if not replica.replace("_", "").isalnum():

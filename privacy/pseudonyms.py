@@ -29,6 +29,8 @@ import hmac
 import os
 from typing import Mapping, Union
 
+import settings
+
 SENDER_ID_KEY = "SENDER_ID_KEY"
 MIN_KEY_LENGTH = 32
 KEPT_PREFIXES = ("rest:", "web:")
@@ -42,7 +44,7 @@ class SenderIdKeyError(ValueError):
 
 def sender_id_key(environ: Mapping[str, str] = os.environ) -> str:
     """The key of the stored ids, from the environment; SenderIdKeyError when unset or too short."""
-    key = environ.get(SENDER_ID_KEY, "").strip()
+    key = settings.value(SENDER_ID_KEY, environ)
     advice = (f"Set it to a long random secret (at least {MIN_KEY_LENGTH} characters), the same on every "
               "Rasa server sharing the conversation store and never changed afterwards (with another key "
               "no stored conversation is found again), e.g. "

@@ -38,6 +38,7 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY, METADATA_MODEL_ID
 
+import settings
 from privacy import DELETION_SLOT, pseudonyms
 from privacy.redact import redact
 
@@ -54,7 +55,7 @@ def _blank_to_none(value: Any) -> Any:
 
 def keep_metadata_keys(environ: Mapping[str, str] = os.environ) -> FrozenSet[str]:
     """The metadata keys KEEP_METADATA_KEYS names (comma-separated; none by default)."""
-    return frozenset(key.strip() for key in environ.get(KEEP_METADATA_KEYS, "").split(",") if key.strip())
+    return frozenset(key.strip() for key in settings.value(KEEP_METADATA_KEYS, environ).split(",") if key.strip())
 
 
 def _kept_metadata(metadata: Any, keep: AbstractSet[str]) -> Dict[Text, Any]:
@@ -175,10 +176,10 @@ class PrivateSQLTrackerStore(SQLTrackerStore):
         """The store endpoints.yml describes, from the same environment variables."""
         environ = os.environ if environ is None else environ
         return cls(
-            dialect=environ.get("TRACKER_DB_DIALECT", ""), host=environ.get("TRACKER_DB_HOST", ""),
-            port=environ.get("TRACKER_DB_PORT", ""), db=environ.get("TRACKER_DB", ""),
-            username=environ.get("TRACKER_DB_USER", ""), password=environ.get("TRACKER_DB_PASSWORD", ""),
-            sender_id_key=environ.get(pseudonyms.SENDER_ID_KEY, ""), keep_metadata=keep_metadata_keys(environ),
+            dialect=settings.value("TRACKER_DB_DIALECT", environ), host=settings.value("TRACKER_DB_HOST", environ),
+            port=settings.value("TRACKER_DB_PORT", environ), db=settings.value("TRACKER_DB", environ),
+            username=settings.value("TRACKER_DB_USER", environ), password=settings.value("TRACKER_DB_PASSWORD", environ),
+            sender_id_key=settings.value(pseudonyms.SENDER_ID_KEY, environ), keep_metadata=keep_metadata_keys(environ),
         )
 
     async def save(self, tracker: DialogueStateTracker) -> None:

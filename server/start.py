@@ -44,6 +44,7 @@ import os
 import sys
 from typing import List, Mapping, Optional
 
+import settings
 from server.patches import PatchRefused, install_all
 
 LOCKED_OPTIONS = ("--enable-api", "--auth-token")
@@ -60,8 +61,8 @@ def rasa_arguments(args: List[str], environ: Mapping[str, str]) -> List[str]:
         if arg.split("=")[0] in LOCKED_OPTIONS:
             raise StartRefused(f"{arg.split('=')[0]} is not accepted here: set ENABLE_API=1 and RASA_API_TOKEN")
     command = ["run", *args]
-    if environ.get("ENABLE_API", "").strip().lower() in ON:
-        token = environ.get("RASA_API_TOKEN", "").strip()
+    if settings.value("ENABLE_API", environ).lower() in ON:
+        token = settings.value("RASA_API_TOKEN", environ)
         if not token:
             raise StartRefused("ENABLE_API=1 needs RASA_API_TOKEN (a long random secret); not starting")
         command += ["--enable-api", "--auth-token", token]

@@ -1,13 +1,24 @@
 """Shared fixtures: the real domain, and trackers built from plain values."""
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import pytest
+import tomli
 from rasa.shared.core.domain import Domain
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _project_packages() -> Tuple[str, ...]:
+    """The packages pyproject.toml installs (its `include` patterns, without the "*")."""
+    with open(ROOT / "pyproject.toml", "rb") as pyproject:
+        include = tomli.load(pyproject)["tool"]["setuptools"]["packages"]["find"]["include"]
+    return tuple(pattern.rstrip("*") for pattern in include)
+
+
+PACKAGES = _project_packages()
 SOURCE_FILE = ROOT.parent / "shared" / "source" / "venous-thrombectomy-walkthrough.txt"
 
 

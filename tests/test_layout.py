@@ -3,9 +3,8 @@ import ast
 import subprocess
 import sys
 
-from tests.conftest import ROOT
+from tests.conftest import PACKAGES, ROOT
 
-PACKAGES = ("actions", "benchmarks", "channels", "cluster", "components", "privacy", "red_flags", "security", "server")
 SKIPPED_DIRS = {".venv", ".venv-audit", "node_modules", "build", "var", ".git"}
 
 
