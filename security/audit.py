@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from security.advisories import (
-    ADVISORIES, LOCK, Advisory, AdvisoryList, InputError, affecting, canonical, load_advisories, read_lock,
+    ADVISORIES,
+    LOCK,
+    Advisory,
+    AdvisoryList,
+    InputError,
+    affecting,
+    canonical,
+    load_advisories,
+    read_lock,
     render_markdown,
 )
 

@@ -40,12 +40,17 @@ from typing import Any, Dict
 
 from actions import responses
 from channels import notices
-from channels.rate_limits import shared_limits
-from channels.rest import rest_sender_id
 from channels.input_policy import (
-    CONTROL_COMMANDS, EMERGENCY_MESSAGE, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, Refusal, check_message,
+    CONTROL_COMMANDS,
+    EMERGENCY_MESSAGE,
+    MAX_MESSAGE_CHARS,
+    MAX_SENDER_CHARS,
+    Refusal,
+    check_message,
     check_sender_id,
 )
+from channels.rate_limits import shared_limits
+from channels.rest import rest_sender_id
 from red_flags import is_red_flag
 
 __all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rasa.shared.exceptions import RasaException
 from rasa.shared.core.domain import Domain
+from rasa.shared.exceptions import RasaException
 from sanic.request import RequestParameters
 from twilio.request_validator import RequestValidator
 
@@ -18,8 +18,17 @@ from channels.buttons import chunked, fits_bytes, numbered_choices, truncate, wi
 from channels.choices import ChoiceMemory, ShortPayloads
 from channels.facebook import MessengerText, messenger_messages, messenger_texts, signature_valid
 from channels.rest import rest_sender_id
-from channels.telegram import (CALLBACK_DATA_BYTES, GREETING, Incoming, TelegramInput, as_patient_text,
-                               incoming_text, keyboard_buttons, keyboard_layout, secret_token_matches)
+from channels.telegram import (
+    CALLBACK_DATA_BYTES,
+    GREETING,
+    Incoming,
+    TelegramInput,
+    as_patient_text,
+    incoming_text,
+    keyboard_buttons,
+    keyboard_layout,
+    secret_token_matches,
+)
 from channels.twilio import posted_form, sender_number, signed_by_twilio, twilio_message
 from channels.webhooks import WrongShape, parsed_json
 from tests.conftest import ROOT

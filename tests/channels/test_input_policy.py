@@ -2,7 +2,12 @@
 import pytest
 
 from channels.input_policy import (
-    EMERGENCY_MESSAGE, MAX_MESSAGE_CHARS, MAX_SENDER_CHARS, Refusal, check_message, check_sender_id,
+    EMERGENCY_MESSAGE,
+    MAX_MESSAGE_CHARS,
+    MAX_SENDER_CHARS,
+    Refusal,
+    check_message,
+    check_sender_id,
     is_control_command,
 )
 

@@ -94,8 +94,8 @@ def matcher_only(text: str) -> Optional[str]:
 
 
 def with_semantic(threshold: Optional[float]) -> Decide:
-    from red_flags.semantic import SemanticCheck
     from components.red_flag_override import default_embed
+    from red_flags.semantic import SemanticCheck
 
     embed = default_embed()
     if embed is None:
@@ -117,8 +117,8 @@ def sweep() -> None:
     alarms it adds (messages the matcher does not flag), by threshold and margin."""
     import numpy as np
 
-    from red_flags.semantic import MAX_SENTENCES, SemanticCheck
     from components.red_flag_override import default_embed
+    from red_flags.semantic import MAX_SENTENCES, SemanticCheck
 
     embed = default_embed()
     if embed is None:

@@ -4,9 +4,8 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
-
 from server import patches, start
+from tests.conftest import ROOT
 
 
 def test_the_api_is_off_by_default():
