@@ -1,6 +1,6 @@
 """One input policy for every channel: what a patient's message and a conversation id may be.
 
-The REST webhook (server/input_guard.py) answers a refusal with a 4xx naming the
+The REST webhook (channels/rest_guard.py) answers a refusal with a 4xx naming the
 problem; the web chat and the messaging apps (channels/screening.py) answer the
 patient in their own way. The rules are the same everywhere:
 
@@ -19,16 +19,27 @@ patient in their own way. The rules are the same everywhere:
 """
 import unicodedata
 from dataclasses import dataclass
+from typing import Any, Text
+
+from rasa.shared.constants import DEFAULT_SENDER_ID
 
 from red_flags import is_red_flag
 
 MAX_MESSAGE_CHARS = 2000
-# the tracker store's sender_id column has 255 characters; REST puts "rest:" in front
-MAX_SENDER_CHARS = 250
+# every REST conversation is stored as "rest:<sender>" (channels/rest.py), which no other channel produces
+REST_SENDER_PREFIX = "rest:"
+# the tracker store's sender_id column has 255 characters, less the REST prefix
+MAX_SENDER_CHARS = 255 - len(REST_SENDER_PREFIX)
 # Rasa's own intents that answer nothing and change the conversation's state
 CONTROL_COMMANDS = ("restart", "back", "session_start")
 # what a long message that describes a red-flag symptom is answered as
 EMERGENCY_MESSAGE = "/emergency"
+
+
+def rest_sender_id(sender: Any) -> Text:
+    """The stored sender id of what a REST caller sent as "sender" (none: Rasa's default)."""
+    return REST_SENDER_PREFIX + (DEFAULT_SENDER_ID if sender is None else str(sender))
+
 
 # nothing a person can see: control, format (zero-width, BOM), spaces, line and paragraph separators
 _INVISIBLE = ("Cc", "Cf", "Zs", "Zl", "Zp")

@@ -5,6 +5,7 @@ the error and the patient hears nothing. Here the patient gets `utter_service_un
 (try again shortly or call the clinic); the conversation is unchanged, so the same question
 works once the action server is back.
 """
+import functools
 import logging
 
 from server.store_outage import SERVICE_UNAVAILABLE
@@ -19,6 +20,7 @@ def say_when_actions_fail() -> None:
 
     run = RemoteAction.run
 
+    @functools.wraps(run)
     async def run_or_apologise(self, output_channel, nlg, tracker, domain):
         try:
             return await run(self, output_channel, nlg, tracker, domain)

@@ -3,7 +3,9 @@
 PUT /model, DELETE /model and POST /model/train answer 403: a clinic deploys a model by
 restarting the server with it.
 """
-from server.input_guard import BadInput
+import functools
+
+from channels.rest_guard import BadInput
 
 REFUSED = {("PUT", "/model"), ("DELETE", "/model"), ("POST", "/model/train")}
 
@@ -23,6 +25,7 @@ def lock_down_api() -> None:
 
     create_app = rasa.server.create_app
 
+    @functools.wraps(create_app)
     def create_locked_app(*args, **kwargs):
         app = create_app(*args, **kwargs)
         app.register_middleware(refuse_model_changes, "request")

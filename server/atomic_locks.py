@@ -10,19 +10,29 @@ stored). Here each change of a lock is one Redis transaction (WATCH, then MULTI/
 tried again if another server changed the lock meanwhile), so every ticket is unique
 and no ticket is lost.
 
-`answer_with_atomic_redis_locks()` makes `lock_store: type: redis` (endpoints.yml) use it.
+endpoints.yml names it by class path, as Rasa 3.6 allows for a custom lock store
+(`lock_store: type: server.atomic_locks.AtomicRedisLockStore`); server/start.py turns
+LOCK_STORE_TYPE=redis into that path, so `redis` never means Rasa's own store here.
 """
 import json
 from typing import Callable, Optional, Text, Tuple, TypeVar
 
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
+from rasa.utils.endpoints import EndpointConfig
 
 Result = TypeVar("Result")
 
 
 class AtomicRedisLockStore(RedisLockStore):
     """RedisLockStore where issuing, expiring and returning tickets are atomic."""
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs) -> None:
+        """From endpoints.yml's lock_store section (Rasa passes it as endpoint_config), or RedisLockStore's own
+        arguments (host, port, db, password, ...)."""
+        if endpoint_config is not None:
+            kwargs = {"host": endpoint_config.url, **endpoint_config.kwargs, **kwargs}
+        super().__init__(**kwargs)
 
     def _change(self, conversation_id: Text,
                 change: Callable[[Optional[TicketLock]], Tuple[Optional[TicketLock], Result]]) -> Result:
@@ -73,9 +83,3 @@ class AtomicRedisLockStore(RedisLockStore):
 
         self._change(conversation_id, finish)
 
-
-def answer_with_atomic_redis_locks() -> None:
-    """`lock_store: type: redis` builds an AtomicRedisLockStore (Rasa looks the class up by name)."""
-    import rasa.core.lock_store
-
-    rasa.core.lock_store.RedisLockStore = AtomicRedisLockStore

@@ -6,6 +6,7 @@ still holds the previous session as well as the new one. Here the events sent st
 the latest `session_started`: slots carried over to the new session are set again
 after it, so the actions see the same state, and a call never carries old history.
 """
+import functools
 from typing import Any, Dict, List
 
 
@@ -21,6 +22,7 @@ def send_current_session_only() -> None:
 
     action_call_format = RemoteAction._action_call_format
 
+    @functools.wraps(action_call_format)
     def current_session_call_format(self, tracker, domain):
         call = action_call_format(self, tracker, domain)
         call["tracker"]["events"] = events_of_current_session(call["tracker"]["events"])

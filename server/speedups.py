@@ -9,6 +9,7 @@ per custom action call on this machine (py-spy: a third of the Rasa server's
 time under load, see docs/benchmarks.md). A validator built once from the same
 schema does the same check in about 0.3 ms.
 """
+import functools
 from functools import lru_cache
 from typing import Any, Dict, Text
 
@@ -30,6 +31,7 @@ def cache_action_result_validator() -> None:
     from rasa.core.actions.action import RemoteAction
     from rasa.shared.constants import DOCS_BASE_URL
 
+    @functools.wraps(RemoteAction._validate_action_result)
     def _validate_action_result(self: RemoteAction, result: Dict[Text, Any]) -> bool:
         error = best_match(_action_result_validator().iter_errors(result))
         if error is not None:
@@ -94,6 +96,7 @@ def parse_messages_in_a_worker_thread() -> None:
     original = MessageProcessor.parse_message
     worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nlu")
 
+    @functools.wraps(original)
     async def parse_message(self, message, tracker=None, only_output_properties=True):
         if self.http_interpreter:
             return await original(self, message, tracker, only_output_properties)

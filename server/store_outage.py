@@ -28,6 +28,7 @@ Checked against Rasa 3.6.21 (rasa/core/processor.py, rasa/core/tracker_store.py)
 messages go to `output_channel.send_response` during the prediction loop, and the tracker
 is saved once, at the end of `MessageProcessor.handle_message`.
 """
+import functools
 import logging
 from typing import Any, Callable, List, Text, Tuple
 
@@ -120,6 +121,7 @@ def answer_when_store_unavailable() -> None:
     from rasa.core.tracker_store import FailSafeTrackerStore
     from redis.exceptions import RedisError
 
+    @functools.wraps(FailSafeTrackerStore.retrieve)
     async def retrieve_or_raise(self, sender_id):
         try:
             return await self._tracker_store.retrieve(sender_id)
@@ -128,6 +130,7 @@ def answer_when_store_unavailable() -> None:
                          f"{type(error).__name__}")
             raise ConversationStoreUnavailable() from error
 
+    @functools.wraps(FailSafeTrackerStore.save)
     async def save_or_raise(self, tracker):
         try:
             await self._tracker_store.save(tracker)
@@ -139,6 +142,7 @@ def answer_when_store_unavailable() -> None:
 
     handle_message = MessageProcessor.handle_message
 
+    @functools.wraps(handle_message)
     async def handle_or_apologise(self, message):
         channel = message.output_channel
         holding = HoldingChannel(channel)
@@ -159,6 +163,7 @@ def answer_when_store_unavailable() -> None:
 
     agent_handle_message = Agent.handle_message
 
+    @functools.wraps(agent_handle_message)
     async def lock_or_apologise(self, message):
         try:
             return await agent_handle_message(self, message)

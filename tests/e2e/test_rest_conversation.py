@@ -4,15 +4,20 @@ import uuid
 import pytest
 import requests
 
+from server.patches import PATCHES
 from tests.e2e.servers import running_assistant
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
 
 
+PROCESSES = {}
+
+
 @pytest.fixture(scope="module")
 def rasa_url():
-    with running_assistant(trained_model(), {"CLINIC_NAME": "Test Vein Clinic", "CLINIC_PHONE": "0100 000 000"}) as url:
+    with running_assistant(trained_model(), {"CLINIC_NAME": "Test Vein Clinic", "CLINIC_PHONE": "0100 000 000"},
+                           processes=PROCESSES) as url:
         yield url
 
 
@@ -56,3 +61,9 @@ def test_a_red_flag_gets_only_the_emergency_instruction(rasa_url):
     replies = say(rasa_url, str(uuid.uuid4()), "what is a stent? also my chest feels really tight")
     assert len(replies) == 1
     assert "emergency number" in replies[0]["text"]
+
+
+def test_the_server_logs_each_patch_it_installs_once(rasa_url):
+    log = PROCESSES["rasa"].output(limit=200_000)
+    for patch in PATCHES:
+        assert log.count(patch.why) == 1, patch.name

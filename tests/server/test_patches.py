@@ -1,4 +1,5 @@
 """server/patches.py: the one table of Rasa internals the server replaces, checked against the pinned Rasa."""
+import logging
 import subprocess
 import sys
 
@@ -6,7 +7,22 @@ import pytest
 import rasa
 
 from server import patches
-from server.patches import PATCHES, Patch, PatchRefused, current, install, install_all, owner_and_attribute
+from server.patches import (
+    COPIES,
+    PATCHES,
+    PINNED,
+    Copy,
+    Patch,
+    PatchRefused,
+    changed_internals,
+    current,
+    install,
+    install_all,
+    owner_and_attribute,
+    parameters,
+    source_sha256,
+    wrong_versions,
+)
 from tests.conftest import ROOT
 
 
@@ -102,3 +118,74 @@ def test_the_server_does_not_start_on_another_rasa(tmp_path):
                             timeout=120)
     assert result.returncode == 2
     assert "written for Rasa 3.6.21, not 3.7.0" in result.stderr
+
+
+@pytest.mark.parametrize("patch", PATCHES, ids=lambda patch: patch.name)
+def test_each_target_takes_the_parameters_its_patch_expects(patch, undo):
+    expected = {target: parameters(current(target)) for target in patch.targets}
+    assert expected == dict(patch.targets)
+    install(patch)
+    assert {target: parameters(current(target)) for target in patch.targets} == dict(patch.targets)
+
+
+@pytest.mark.parametrize("patch", PATCHES, ids=lambda patch: patch.name)
+def test_each_replacement_is_wrapped_around_what_it_replaces(patch, undo):
+    originals = {target: current(target) for target in patch.targets}
+    install(patch)
+    for target, original in originals.items():
+        replacement = current(target)
+        assert replacement is not original and replacement.__wrapped__ is original, target
+        assert replacement.__name__ == original.__name__ and replacement.__qualname__ == original.__qualname__
+
+
+@pytest.mark.parametrize("copy", COPIES, ids=lambda copy: copy.target)
+def test_each_copy_is_of_the_pinned_source(copy):
+    assert source_sha256(copy.target) == copy.source_sha256, f"check {copy.where} against the new {copy.target}"
+    assert (ROOT / copy.where).is_file() and len(copy.why) > 30
+
+
+def test_the_checks_see_other_parameters_other_source_and_a_missing_attribute():
+    patch = Patch("p", {"rasa.core.agent:Agent.handle_message": "self, message, extra",
+                        "rasa.core.agent:Agent.no_such_method": "self"}, "why", lambda: None)
+    copy = Copy("rasa.core.tracker_store:SQLTrackerStore.save", "0" * 64, "privacy/tracker_store.py", "why")
+    assert changed_internals([patch], [copy]) == (
+        "rasa.core.agent:Agent.handle_message takes (self, message), not (self, message, extra) (patch p)",
+        "rasa.core.agent:Agent.no_such_method is gone (patch p)",
+        "rasa.core.tracker_store:SQLTrackerStore.save is not the source privacy/tracker_store.py copies",
+    )
+
+
+def test_nothing_has_changed_in_the_pinned_versions():
+    assert changed_internals() == ()
+    assert wrong_versions() == {}
+
+
+def test_the_pins_are_the_locks():
+    lock = (ROOT / "requirements.lock").read_text().splitlines()
+    assert [f"{name}=={version}" for name, version in PINNED.items() if f"{name}=={version}" not in lock] == []
+
+
+def test_another_library_version_installs_nothing(undo):
+    owners = rasa_owners()
+    before = attributes_of_every_owner(owners)
+    with pytest.raises(PatchRefused, match="python-socketio 5.9.0, not 5.10.0"):
+        install_all(libraries={"python-socketio": "5.10.0"})
+    assert attributes_of_every_owner(owners) == before
+
+
+def test_a_changed_internal_installs_nothing(undo):
+    owners = rasa_owners()
+    before = attributes_of_every_owner(owners)
+    stale = Patch("stale", {"rasa.core.agent:Agent.handle_message": "self, message, extra"}, "why", lambda: None)
+    with pytest.raises(PatchRefused, match=r"Agent.handle_message takes \(self, message\)"):
+        install_all(patches=[*PATCHES, stale])
+    assert attributes_of_every_owner(owners) == before
+
+
+def test_each_patch_is_logged_once_when_installed(undo, caplog):
+    caplog.set_level(logging.INFO, logger="server.patches")
+    install_all()
+    install_all()
+    logged = [record.getMessage() for record in caplog.records if record.name == "server.patches"]
+    assert len(logged) == len(PATCHES)
+    assert all(any(patch.why in line for line in logged) for patch in PATCHES)

@@ -65,3 +65,13 @@ async def test_an_unreachable_action_server_gets_the_service_unavailable_answer(
     events = await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
                               tracker, domain)
     assert [event.text for event in events] == [domain.responses["utter_service_unavailable"][0]["text"]]
+
+
+@pytest.mark.parametrize("environ, expected", [
+    ({"LOCK_STORE_TYPE": "redis"}, {"LOCK_STORE_TYPE": "server.atomic_locks.AtomicRedisLockStore"}),
+    ({"LOCK_STORE_TYPE": " redis "}, {"LOCK_STORE_TYPE": "server.atomic_locks.AtomicRedisLockStore"}),
+    ({"LOCK_STORE_TYPE": "in_memory"}, {}), ({}, {}),
+    ({"LOCK_STORE_TYPE": "clinic.locks.TheirLockStore"}, {}),
+])
+def test_the_redis_lock_store_is_the_atomic_one(environ, expected):
+    assert start.lock_store_environment(environ) == expected

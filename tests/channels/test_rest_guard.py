@@ -1,12 +1,12 @@
-"""server/input_guard.py: what the REST webhook refuses (4xx, naming the problem) and what it lets through."""
+"""channels/rest_guard.py: what the REST webhook refuses (4xx, naming the problem) and what it lets through."""
 import json
 
 import pytest
 from sanic import Sanic
 from sanic.request import Request
 
-from server import input_guard, patches
-from server.input_guard import BadInput, checked_rest_payload
+from channels import rest_guard
+from channels.rest_guard import BadInput, checked_rest_payload
 
 
 def body(payload) -> bytes:
@@ -86,7 +86,7 @@ def test_good_input_goes_to_rasa_unchanged(text):
 
 def test_a_long_message_with_a_red_flag_is_answered_as_an_emergency():
     text = "I have a question about my procedure next week. " * 50 + "Also my chest feels really tight."
-    assert len(text) > input_guard.MAX_MESSAGE_CHARS
+    assert len(text) > rest_guard.MAX_MESSAGE_CHARS
     payload = checked_rest_payload(message(text, sender="p1"))
     assert payload == {"sender": "p1", "message": "/emergency"}
 
@@ -98,7 +98,7 @@ def rest_request(raw: bytes, path: str = "/webhooks/rest/webhook", method: str =
 
 
 async def test_the_middleware_answers_bad_input_with_its_status_and_json():
-    answer = await input_guard.guard_rest_webhook(rest_request(message(None)))
+    answer = await rest_guard.guard_rest_webhook(rest_request(message(None)))
     assert answer.status == 400
     assert answer.content_type == "application/json"
     assert json.loads(answer.body)["reason"] == "MessageNotText"
@@ -106,7 +106,7 @@ async def test_the_middleware_answers_bad_input_with_its_status_and_json():
 
 async def test_the_middleware_hands_good_input_on_parsed_once():
     request = rest_request(message("what happens first?"))
-    assert await input_guard.guard_rest_webhook(request) is None
+    assert await rest_guard.guard_rest_webhook(request) is None
     assert request.json == {"sender": "patient-1", "message": "what happens first?"}
 
 
@@ -115,16 +115,18 @@ async def test_the_middleware_hands_good_input_on_parsed_once():
     ("/webhooks/facebook/webhook", "POST"), ("/webhooks/rest/webhook", "GET"), ("/webhooks/rest/", "GET"),
 ])
 async def test_the_middleware_leaves_other_channels_and_methods_alone(path, method):
-    assert await input_guard.guard_rest_webhook(rest_request(b"not json", path, method)) is None
+    assert await rest_guard.guard_rest_webhook(rest_request(b"not json", path, method)) is None
 
 
-def test_rasa_run_apps_get_the_guard(monkeypatch):
+def test_rasa_run_apps_get_the_guard_on_the_rest_webhook_and_the_size_limits(monkeypatch):
+    """The REST channel of credentials.yml brings its guard: Rasa's configure_app, as `rasa run` calls it."""
     import rasa.core.run
-    from rasa.core.channels.rest import RestInput
 
-    monkeypatch.setattr(rasa.core.run, "configure_app", rasa.core.run.configure_app)  # undone after the test
+    from channels.rest import RestInput
+
     monkeypatch.setattr(Sanic, "test_mode", True)  # several apps of the same name in one process
-    patches.install(patches.named("guard_rest_input"))
-    patches.install(patches.named("guard_rest_input"))  # twice is harmless
     app = rasa.core.run.configure_app([RestInput()], enable_api=False)
-    assert [m for m in app.request_middleware if m is input_guard.guard_rest_webhook] == [input_guard.guard_rest_webhook]
+    webhook = next(bp for bp in app.blueprints.values() if "webhooks/rest/webhook" in [r.path for r in bp.routes])
+    assert [m.middleware for m in webhook._future_middleware if m.attach_to == "request"] == \
+        [rest_guard.guard_rest_webhook]
+    assert [listener.listener for listener in webhook._future_listeners] == [rest_guard.limit_request_sizes]

@@ -48,13 +48,13 @@ from channels.input_policy import (
     Refusal,
     check_message,
     check_sender_id,
+    rest_sender_id,
 )
 from channels.rate_limits import shared_limits
-from channels.rest import rest_sender_id
 from red_flags import is_red_flag
 
 __all__ = ["CONTROL_COMMANDS", "EMERGENCY_MESSAGE", "MAX_MESSAGE_CHARS", "MAX_SENDER_CHARS", "BadInput",
-           "checked_rest_payload", "guard_rest_input", "guard_rest_webhook"]
+           "checked_rest_payload", "guard_rest_webhook", "limit_request_sizes"]
 
 logger = logging.getLogger("rasa_server")
 
@@ -216,25 +216,15 @@ def body_too_large(request, exception):
     return response.json(bad.as_json(), status=413)
 
 
-def limit_request_sizes(app) -> None:
-    """Sanic refuses any request body or WebSocket message over MAX_REQUEST_BYTES before reading it."""
+def limit_request_sizes(app, _loop=None) -> None:
+    """Sanic refuses any request body or WebSocket message over MAX_REQUEST_BYTES before reading it.
+
+    A listener of the REST channel's blueprint (channels/rest.py), run as the server starts:
+    the limits are the app's, for every channel and the API.
+    """
     from sanic.exceptions import PayloadTooLarge
 
     app.config.REQUEST_MAX_SIZE = MAX_REQUEST_BYTES
     app.config.WEBSOCKET_MAX_SIZE = MAX_REQUEST_BYTES
     app.error_handler.add(PayloadTooLarge, body_too_large)
 
-
-def guard_rest_input() -> None:
-    """Every app `rasa run` builds (API on or off) checks REST webhook requests first."""
-    import rasa.core.run
-
-    configure_app = rasa.core.run.configure_app
-
-    def configure_guarded_app(*args, **kwargs):
-        app = configure_app(*args, **kwargs)
-        limit_request_sizes(app)
-        app.register_middleware(guard_rest_webhook, "request")
-        return app
-
-    rasa.core.run.configure_app = configure_guarded_app
