@@ -1,7 +1,7 @@
 """`make bench`: speed and cost of this project beside a stock `rasa init` assistant, in one run.
 
 For each assistant: training time and model size, then the real action server and Rasa
-server (tests/e2e/servers.py), time from start to first answer, and simulated patients
+server (cluster/assistant.py), time from start to first answer, and simulated patients
 (benchmarks/load.py) at each concurrency level over REST, with the servers' peak RSS.
 Raw figures go to results/bench/, the summary to docs/benchmarks.md.
 """

@@ -89,7 +89,7 @@ def write(path: Path, project, stock, levels, args) -> Path:
         f" (`models/thrombectomy-assistant.tar.gz` with `--no-train`), conversation: {' / '.join(project.conversation)}.",
         f"- **Stock Rasa**: the moodbot that `rasa init --no-prompt` writes and trains, conversation: {' / '.join(stock.conversation)}.",
         "- Both served the same way: `rasa run actions` and `rasa run` (REST channel) from the project folder,",
-        "  started by `tests/e2e/servers.py`. Simulated patients (`benchmarks/load.py`, aiohttp) each hold their",
+        "  started by `cluster/assistant.py`. Simulated patients (`benchmarks/load.py`, aiohttp) each hold their",
         "  conversation, one message at a time, and start a new one until the time is up"
         + (f", waiting {args.think} s after each answer." if args.think else ", with no pause between an answer and the next message."),
         "- Latency: from sending POST /webhooks/rest/webhook to the full answer. Error: no HTTP 200 with a JSON list.",

@@ -3,6 +3,7 @@ import shutil
 from pathlib import Path
 from typing import Optional
 
+import settings
 from cluster.processes import Process, port_open
 
 
@@ -34,4 +35,4 @@ class RedisServer:
     def environment(self) -> dict:
         """endpoints.yml's lock store variables for this server."""
         return {"LOCK_STORE_TYPE": "redis", "LOCK_STORE_HOST": "127.0.0.1", "LOCK_STORE_PORT": str(self.port),
-                "LOCK_STORE_DB": "1", "LOCK_STORE_PASSWORD": self.password}
+                "LOCK_STORE_DB": settings.default("LOCK_STORE_DB"), "LOCK_STORE_PASSWORD": self.password}
