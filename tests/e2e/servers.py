@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 from cluster import assistant
-from cluster.processes import free_port  # noqa: F401 (the tests import it from here)
+from cluster.processes import free_port
 
 # The tests are one client (127.0.0.1) talking for many patients: the per-client rate limit is
 # off unless a test sets it (tests/e2e/test_rate_limits.py); the per-conversation one keeps its default.
