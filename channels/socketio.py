@@ -45,11 +45,22 @@ from sanic.response import HTTPResponse
 
 from channels.browser_origins import CorsOrigins, OriginCheckingServer
 from channels.env import ChannelConfigError, session_secret
+from channels.formatting import as_markdown
 from channels.screening import screened
 from channels.session_ids import SessionIds
 from channels.socketio_server import harden
 
 logger = logging.getLogger(__name__)
+
+
+class WebChatOutput(SocketIOOutput):
+    """Rasa's socketio output, with each answer's heading in Markdown bold (channels/formatting.py)."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, as_markdown(text), **kwargs)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any, **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, as_markdown(text), buttons, **kwargs)
 
 # what this connection was confirmed for, in python-socketio's per-connection session
 SESSION_ID = "session_id"
@@ -174,7 +185,7 @@ class SocketIOInput(RasaSocketIOInput):
                 logger.warning("Socket.IO: refused a message that is not text.")
                 return
             await handle_screened(UserMessage(
-                text, SocketIOOutput(sio, self.bot_message_evt), bound[SENDER_ID],
+                text, WebChatOutput(sio, self.bot_message_evt), bound[SENDER_ID],
                 input_channel=self.name(), metadata=message_metadata(data, self.metadata_key),
             ), client=bound.get(CLIENT))
 

@@ -49,6 +49,7 @@ from sanic.response import HTTPResponse
 from channels.buttons import fits_bytes
 from channels.choices import ShortPayloads
 from channels.env import TELEGRAM_API_URL, ChannelConfigError, check_telegram_secret_token
+from channels.formatting import as_telegram_html
 from channels.screening import screened
 from channels.webhooks import WrongShape, a_text, an_integer, an_object, parsed_json, refused
 
@@ -145,6 +146,10 @@ class TelegramOutput(RasaTelegramOutput):
                  short_payloads: Optional[ShortPayloads] = None) -> None:
         Bot.__init__(self, access_token, server=TelegramAPIServer.from_base(api_url))
         self.short_payloads = short_payloads or ShortPayloads()
+
+    async def send_message(self, chat_id: Any, text: Text, **kwargs: Any) -> Any:
+        """Every text this bot sends, with the answer's heading in bold (HTML; channels/formatting.py)."""
+        return await super().send_message(chat_id, as_telegram_html(text), **{**kwargs, "parse_mode": "HTML"})
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      button_type: Optional[Text] = None, **kwargs: Any) -> None:

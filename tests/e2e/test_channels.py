@@ -12,9 +12,11 @@ rows looked up by sender id (the store may key conversations by a hash of it).
 """
 import hashlib
 import hmac
+import html
 import json
 import os
 import random
+import re
 import sqlite3
 from contextlib import closing
 
@@ -142,7 +144,10 @@ def telegram_say(url, chat_id, text=None, callback_data=None):
 
 
 def telegram_sent(fake, chat_id):
-    return [call.body for call in fake.made("telegram", "sendMessage") if call.body.get("chat_id") == str(chat_id)]
+    """What the bot sent this chat, each text as the patient sees it: Telegram renders it as HTML."""
+    sent = [call.body for call in fake.made("telegram", "sendMessage") if call.body.get("chat_id") == str(chat_id)]
+    assert all(body.get("parse_mode") == "HTML" for body in sent), sent
+    return [{**body, "html": body["text"], "text": html.unescape(re.sub(r"</?b>", "", body["text"]))} for body in sent]
 
 
 def callback_data(sent_message):
@@ -165,6 +170,8 @@ def test_telegram_step_answer_with_inline_buttons(servers):
     telegram_say(url, chat, "what happens first?")
     sent = telegram_sent(fake, chat)
     assert sent[0]["text"].startswith("Step 1 of 6:")
+    heading, body = sent[0]["html"].split("\n", 1)
+    assert heading.startswith("<b>Step 1 of 6:") and heading.endswith("</b>") and "<b>" not in body  # bold heading
     assert "not medical advice" in sent[-1]["text"]
     assert callback_data(sent[-1]) == ["/next_step", "/help"]
 

@@ -107,6 +107,18 @@ async def test_a_new_browser_gets_a_signed_id_and_is_stored_as_web_random_part(s
         assert part.encode() not in contents
 
 
+async def test_answers_arrive_with_their_heading_in_markdown_bold(server):
+    """The widget renders Markdown: the heading line bold, the rest exactly as written (channels/formatting.py)."""
+    chat = await browser(server)
+    try:
+        await chat.say("what happens first?", "Step 1 of 6")
+    finally:
+        await chat.close()
+    step = next(m for m in chat.received if m["text"].startswith("Step 1 of 6"))
+    heading, body = step["markdown"].split("\n", 1)
+    assert heading.startswith("**Step 1 of 6:") and heading.endswith("**") and "**" not in body
+
+
 async def test_reconnecting_with_its_own_id_continues_the_conversation_also_after_a_restart(server):
     a = await patient_at_step_2(server)
     await a.close()

@@ -5,11 +5,20 @@ WebSockets, and Rasa 3.6 keeps aiohttp at 3.9 (the handshake over WebSocket is
 tested with the `websockets` package instead).
 """
 import asyncio
+import re
 from typing import Any, Dict, List, Optional
 
 import socketio
 
 REPLY_TIMEOUT = 60
+# channels/formatting.py's Markdown: the heading in bold, Markdown's characters escaped
+_BOLD_HEADING = re.compile(r"\A\*\*((?:\\.|[^*\\])*)\*\*\n")
+_ESCAPED = re.compile(r"\\(.)")
+
+
+def shown(markdown: str) -> str:
+    """A bot message's text as the widget shows it (its Markdown rendered as plain text)."""
+    return _ESCAPED.sub(r"\1", _BOLD_HEADING.sub(r"\1\n", markdown))
 
 
 class WebChat:
@@ -30,6 +39,9 @@ class WebChat:
             self._confirmed.set_result(session_id)
 
     async def _on_bot_uttered(self, message: Dict[str, Any]) -> None:
+        """Each message as the widget shows it ("text"), and as sent ("markdown")."""
+        if isinstance(message.get("text"), str):
+            message = {**message, "markdown": message["text"], "text": shown(message["text"])}
         self.received.append(message)
         self._arrived.set()
 
