@@ -1,5 +1,6 @@
 """Conversations are kept in the SQLite tracker store: across restarts, pseudonymised, redacted, deletable."""
 import json
+import re
 import sqlite3
 import uuid
 
@@ -13,6 +14,15 @@ from tests.model_helpers import trained_model
 pytestmark = pytest.mark.model
 
 RAW_IDENTIFIERS = ("07700", "900123", "jo.bloggs@example.org", "12/03/1980", "MRN1234567")
+
+
+NOT_TEXT = re.compile(r"\d+\.\d+(e-?\d+)?|[0-9a-f]{32,}", re.IGNORECASE)  # timestamps, confidences, hex ids
+
+
+def contains(text, raw):
+    """Whether raw is in text outside its numbers with a point and its hex ids: 1947 inside the
+    timestamp 1796248827.7841947 or inside a pseudonym is no leak."""
+    return raw in NOT_TEXT.sub(" ", text)
 
 
 def say(url, sender, text, metadata=None):
@@ -73,10 +83,10 @@ def test_identifiers_are_answered_around_but_never_stored_or_logged(assistant):
     assert user_texts[0] == "my number is [phone], what happens first?"
     everything = json.dumps(stored(db))
     for identifier in RAW_IDENTIFIERS:
-        assert identifier not in everything
+        assert not contains(everything, identifier), identifier
     logs = processes["rasa"].output(limit=10**7) + processes["actions"].output(limit=10**7)
     for identifier in RAW_IDENTIFIERS:
-        assert identifier not in logs
+        assert not contains(logs, identifier), identifier
 
 
 SENDERS = ("jane.doe@example.com", "+447700900777")
@@ -120,12 +130,12 @@ def test_personal_sender_ids_metadata_and_identifiers_are_in_no_stored_row(assis
                for _, kind, data in rows if kind in ("user", "session_started"))
     contents = database_text(db)
     for raw in RAW:
-        assert raw not in contents, raw
+        assert not contains(contents, raw), raw
     for stored_id, _, _ in stored(db):
         assert stored_id.startswith("rest:") and len(stored_id) == len("rest:") + 64
     logs = (processes["rasa"].output(limit=10**7) + processes["actions"].output(limit=10**7)).lower()
     for raw in RAW:
-        assert raw not in logs, raw
+        assert not contains(logs, raw), raw
 
 
 def test_forget_me_asks_first_then_deletes_the_conversation(assistant):
