@@ -99,8 +99,10 @@ $(MODEL): $(TRAINING_INPUTS) | $(BIN)/.installed
 
 train: $(MODEL) ## train the model (skipped when data and config did not change)
 
-$(WEBCHAT): web/package.json web/package-lock.json
+# npm ci, then the widget's one fix (scripts/patch_webchat.py: one Socket.IO connection per page)
+$(WEBCHAT): web/package.json web/package-lock.json scripts/patch_webchat.py | $(BIN)/.installed
 	cd web && npm ci --no-audit --no-fund
+	$(BIN)/python scripts/patch_webchat.py $(WEBCHAT)
 	touch $@
 
 web: $(WEBCHAT) web-config ## install the chat widget (npm ci in web/) and write web/config.js

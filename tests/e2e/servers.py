@@ -1,5 +1,6 @@
 """Start the real action server and Rasa server on free loopback ports."""
 import secrets
+import socket
 import threading
 from contextlib import contextmanager
 from functools import partial
@@ -60,3 +61,53 @@ def serving_web_page(web_dir: Path, config_js: str, port: Optional[int] = None) 
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+class HeldRelay:
+    """A TCP relay on a free loopback port to target_port that holds every connection until release():
+    a server that answers late (cold, or on a slow network), for a browser that connects through it."""
+
+    def __init__(self, target_port: int):
+        self.target_port = target_port
+        self.released = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def release(self) -> None:
+        self.released.set()
+
+    def close(self) -> None:
+        self.released.set()
+        self.listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._relay, args=(client,), daemon=True).start()
+
+    def _relay(self, client: socket.socket) -> None:
+        self.released.wait()
+        upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
+        _pipe(client, upstream)
+
+
+def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    try:
+        while True:
+            data = source.recv(65536)
+            if not data:
+                break
+            sink.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (source, sink):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

@@ -12,7 +12,7 @@ from playwright import sync_api
 
 from privacy.pseudonyms import stored_sender_id
 from tests.conftest import ROOT
-from tests.e2e.servers import SENDER_ID_KEY, free_port, running_assistant, serving_web_page
+from tests.e2e.servers import SENDER_ID_KEY, HeldRelay, free_port, running_assistant, serving_web_page
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -45,7 +45,7 @@ def site(tmp_path_factory):
                            tracker_db=db) as rasa_url:
         config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "{rasa_url}" }};\n'
         with serving_web_page(WEB, config_js, port=web_port) as page_url:
-            yield {"url": page_url + "/", "rasa": processes["rasa"], "db": db}
+            yield {"url": page_url + "/", "rasa": processes["rasa"], "db": db, "rasa_port": int(rasa_url.rsplit(":", 1)[1])}
         log = processes["rasa"].output(limit=10**7)
         assert "was never awaited" not in log, (
             "python-socketio is too new for Rasa 3.6 (pin 5.9.0): replies never reach the widget\n" + log[-3000:]
@@ -166,6 +166,34 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         assert watched.errors == [] and watched.unexpected_console_errors() == []
     finally:
         watched.close()
+
+
+def test_a_chat_opened_before_its_connection_is_up_gets_the_greeting_once(site, browser):
+    """The CI failure: the chat opened while the first Socket.IO handshake was still unanswered (a cold
+    server) made rasa-webchat open a second socket, and the greeting went out naming the other socket's
+    session; the server refused it and the widget never sent it again. Here the server answers late on
+    purpose (a relay holds the connections), and the page must still open one socket and greet once."""
+    relay = HeldRelay(site["rasa_port"])
+    watched = Watched(browser)
+    page = watched.page
+    handshakes = []  # Engine.IO handshakes: one per Socket.IO connection the page makes
+    page.on("request", lambda request: "/socket.io/" in request.url and "sid=" not in request.url
+            and handshakes.append(request.url))
+    config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "http://127.0.0.1:{relay.port}" }};\n'
+    watched.context.route("**/config.js", lambda route: route.fulfill(content_type="text/javascript", body=config_js))
+    try:
+        page.goto(site["url"])
+        open_widget_with_keyboard(page)
+        page.wait_for_timeout(3000)  # open, and still connecting
+        relay.release()
+        wait_for_bot_text(page, "I can explain each step")
+        page.wait_for_timeout(2000)  # a second greeting, had there been one
+        assert sum("I can explain each step" in text for text in bot_texts(page)) == 1
+        assert len(handshakes) == 1, handshakes
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        watched.close()
+        relay.close()
 
 
 def stored_session_id(page):
