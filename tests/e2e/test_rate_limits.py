@@ -6,6 +6,7 @@ a polite notice, a red-flag message always the emergency answer, and nothing is 
 """
 import asyncio
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -49,10 +50,13 @@ def counts(db):
 
 def test_one_conversation_over_its_limit_gets_429_and_a_red_flag_still_gets_the_emergency_answer(server):
     patient = str(uuid.uuid4())
-    for n in range(PER_CONVERSATION):
-        assert post(server, patient, f"what is a stent {n}").status_code == 200
+    started, answered = time.monotonic(), 0
+    while (refused := post(server, patient, f"what is a stent {answered}")).status_code == 200:
+        answered += 1
+        assert answered <= 20 * PER_CONVERSATION, "never refused"
     stored = counts(server["db"])
-    refused = post(server, patient, "what is a stent")
+    # a token bucket: PER_CONVERSATION at once, then one more every 60 / PER_CONVERSATION seconds
+    assert PER_CONVERSATION <= answered <= PER_CONVERSATION + (time.monotonic() - started) * PER_CONVERSATION / 60 + 1
     assert refused.status_code == 429
     assert refused.json()["reason"] == "TooManyRequests" and int(refused.headers["Retry-After"]) >= 1
     emergency = post(server, patient, "my chest hurts and I can't breathe")
@@ -64,11 +68,23 @@ def test_one_conversation_over_its_limit_gets_429_and_a_red_flag_still_gets_the_
 
 
 def test_one_client_cannot_open_conversations_without_end_and_its_web_chats_are_told_politely(server):
+    """A token bucket: PER_CLIENT at once, then one more every 60 / PER_CLIENT seconds. So the
+    answers allowed are bounded by the time the requests took, however slow the machine."""
+    refill_per_second = PER_CLIENT / 60
     _, conversations_before = counts(server["db"])
-    statuses = [post(server, f"new-{uuid.uuid4()}", "hello").status_code for _ in range(PER_CLIENT + 10)]
-    assert 200 in statuses and statuses[-10:] == [429] * 10
+    started = time.monotonic()
+    statuses = []
+    while 429 not in statuses and len(statuses) < 20 * PER_CLIENT:
+        statuses.append(post(server, f"new-{uuid.uuid4()}", "hello").status_code)
+    took = time.monotonic() - started
+    assert 200 in statuses and statuses[-1] == 429
+    assert statuses.count(200) <= PER_CLIENT + took * refill_per_second + 1
+    # over the limit, the client stays refused until the bucket refills
+    started = time.monotonic()
+    after = [post(server, f"new-{uuid.uuid4()}", "hello").status_code for _ in range(10)]
+    assert after.count(200) <= (time.monotonic() - started) * refill_per_second + 1
     _, conversations_after = counts(server["db"])
-    assert conversations_after - conversations_before <= PER_CLIENT
+    assert conversations_after - conversations_before == statuses.count(200) + after.count(200)
     assert "Rate limit: client" in server["rasa"].output(limit=200_000)
 
     async def web_chat_from_the_same_client():
