@@ -1,8 +1,8 @@
 /* Starts the chat widget (rasa-webchat, loaded before this file) in the corner of the page.
  *
- * The Rasa server's address comes from config.js, which `make run` writes from RASA_URL
- * (default http://localhost:$RASA_PORT). On your own site, set it in the snippet instead
- * (see the README, "Chat widget on a web page").
+ * The Rasa server's address, and the notice for when it cannot be reached, come from config.js,
+ * which `make web-config` writes (python -m webpage.config: RASA_URL, CLINIC_NAME, CLINIC_PHONE
+ * and domain.yml's texts). On your own site, set them in the snippet instead (docs/channels.md).
  */
 (function () {
   "use strict";
@@ -27,8 +27,105 @@
     userBackgroundColor: colour,
     userTextColor: "#ffffff",
     withRules: false,                   // no Botfront rules: Rasa's socketio channel
-    customMessageDelay: function () { return 300; }
+    customMessageDelay: function () { return 300; },
+    onSocketEvent: {
+      session_confirm: function () { connection.up(); },
+      disconnect: function (reason) { if (reason !== "io client disconnect") { connection.down(); } }
+    }
   }, null);
+
+  /* Never a dead end: when the chat has had no connection for a few seconds (at first, or after
+     losing it), a notice in the chat (role=status, so screen readers read it out) says whom to call
+     and what to do in an emergency; when the connection is back, it says so. The clinic's words
+     come from config.js (domain.yml and the settings); these three lines are the page's own. */
+  var OFFLINE_AFTER_MS = 4000;
+  var BACK_SHOWN_MS = 8000;
+  var TEXTS = {
+    offlineTitle: "The chat cannot connect right now.",
+    offlineRetry: "It keeps trying, and this notice will change as soon as it works again.",
+    back: "The chat is connected again. You can type your question."
+  };
+  var OFFLINE_NOTICE = settings.offline || [
+    [{ text: "Please use the phone number in your appointment letter." }],
+    [{ text: "In an emergency, call your local emergency number now." }]
+  ];
+
+  var connection = {
+    state: "connecting",                // connecting, up, offline (notice shown), back (notice shown)
+    timer: null,
+    up: function () {
+      clearTimeout(this.timer);
+      var wasOffline = this.state === "offline";
+      this.state = wasOffline ? "back" : "up";
+      if (wasOffline) {
+        this.timer = setTimeout(function () { connection.state = "up"; improve(document.body); }, BACK_SHOWN_MS);
+      }
+      improve(document.body);
+    },
+    down: function () {
+      if (this.state === "offline") { return; }
+      clearTimeout(this.timer);
+      this.state = "connecting";
+      this.timer = setTimeout(function () { connection.state = "offline"; improve(document.body); }, OFFLINE_AFTER_MS);
+      improve(document.body);
+    }
+  };
+  connection.down();
+
+  function paragraph(parts, className) {
+    var p = document.createElement("p");
+    if (className) { p.className = className; }
+    parts.forEach(function (part) {
+      var piece;
+      if (part.href) {
+        piece = document.createElement("a");
+        piece.href = part.href;
+        piece.textContent = part.text;
+      } else {
+        piece = document.createTextNode(part.text);
+      }
+      p.appendChild(piece);
+    });
+    return p;
+  }
+
+  function fillStatus(status, state) {
+    status.textContent = "";
+    status.className = "ta-status ta-status-" + state;
+    if (state === "offline") {
+      status.appendChild(paragraph([{ text: TEXTS.offlineTitle }], "ta-status-title"));
+      OFFLINE_NOTICE.forEach(function (parts) { status.appendChild(paragraph(parts)); });
+      status.appendChild(paragraph([{ text: TEXTS.offlineRetry }]));
+    } else if (state === "back") {
+      status.appendChild(paragraph([{ text: TEXTS.back }], "ta-status-title"));
+    }
+    status.setAttribute("data-state", state);
+  }
+
+  /* One live region inside the open chat, under its header; created empty and filled a moment
+     later, so screen readers announce what it says. */
+  function showStatus(root) {
+    var container = root.querySelector(".rw-conversation-container");
+    if (!container) { return; }
+    var state = (connection.state === "offline" || connection.state === "back") ? connection.state : "";
+    var status = container.querySelector(".ta-status");
+    if (!status) {
+      status = document.createElement("div");
+      status.setAttribute("role", "status");
+      status.className = "ta-status";
+      status.setAttribute("data-state", "");
+      var header = container.querySelector(".rw-header-and-loading");
+      container.insertBefore(status, header ? header.nextSibling : container.firstChild);
+    }
+    if (status.getAttribute("data-state") !== state && !status.hasAttribute("data-pending")) {
+      status.setAttribute("data-pending", "");
+      setTimeout(function () {
+        status.removeAttribute("data-pending");
+        var now = (connection.state === "offline" || connection.state === "back") ? connection.state : "";
+        fillStatus(status, now);
+      }, 100);
+    }
+  }
 
   /* Keyboard and screen-reader support the widget lacks: name the round button, and make
      the quick-reply buttons under an answer reachable with Tab and usable with Enter/Space. */
@@ -54,6 +151,7 @@
       reply.setAttribute("role", "button");
       reply.setAttribute("tabindex", "0");
     });
+    showStatus(root);
   }
 
   document.addEventListener("keydown", function (event) {

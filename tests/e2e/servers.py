@@ -65,17 +65,28 @@ def serving_web_page(web_dir: Path, config_js: str, port: Optional[int] = None) 
 
 class HeldRelay:
     """A TCP relay on a free loopback port to target_port that holds every connection until release():
-    a server that answers late (cold, or on a slow network), for a browser that connects through it."""
+    a server that answers late (cold, or on a slow network), for a browser that connects through it.
+    hold() cuts the connections relayed so far and holds new ones again: the connection lost."""
 
     def __init__(self, target_port: int):
         self.target_port = target_port
         self.released = threading.Event()
+        self.open: list = []
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
 
     def release(self) -> None:
         self.released.set()
+
+    def hold(self) -> None:
+        self.released.clear()
+        for sock in self.open:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        self.open.clear()
 
     def close(self) -> None:
         self.released.set()
@@ -92,6 +103,7 @@ class HeldRelay:
     def _relay(self, client: socket.socket) -> None:
         self.released.wait()
         upstream = socket.create_connection(("127.0.0.1", self.target_port))
+        self.open += [client, upstream]
         threading.Thread(target=_pipe, args=(upstream, client), daemon=True).start()
         _pipe(client, upstream)
 

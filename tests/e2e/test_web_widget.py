@@ -14,6 +14,7 @@ from privacy.pseudonyms import stored_sender_id
 from tests.conftest import ROOT
 from tests.e2e.servers import SENDER_ID_KEY, HeldRelay, free_port, running_assistant, serving_web_page
 from tests.model_helpers import trained_model
+from webpage.config import config_js
 
 pytestmark = pytest.mark.model
 
@@ -29,6 +30,7 @@ REPLY_TIMEOUT_MS = 60_000
 XSS = "<img src=x onerror=alert(1)>"
 FONT_BLOCKED = "https://fonts.googleapis.com/"
 LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
+CLINIC = {"CLINIC_NAME": "Test Vein Clinic", "CLINIC_PHONE": "0100 000 000"}
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +45,7 @@ def site(tmp_path_factory):
     db = tmp_path_factory.mktemp("var") / "conversations.db"
     with running_assistant(trained_model(), rasa_args=["--cors", origin], processes=processes,
                            tracker_db=db) as rasa_url:
-        config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "{rasa_url}" }};\n'
-        with serving_web_page(WEB, config_js, port=web_port) as page_url:
+        with serving_web_page(WEB, config_js(rasa_url, CLINIC), port=web_port) as page_url:
             yield {"url": page_url + "/", "rasa": processes["rasa"], "db": db, "rasa_port": int(rasa_url.rsplit(":", 1)[1])}
         log = processes["rasa"].output(limit=10**7)
         assert "was never awaited" not in log, (
@@ -168,6 +169,68 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         watched.close()
 
 
+def through_relay(watched, relay):
+    """The page's widget talks to the Rasa server through relay (its config.js says so)."""
+    script = config_js(f"http://127.0.0.1:{relay.port}", CLINIC)
+    watched.context.route("**/config.js", lambda route: route.fulfill(content_type="text/javascript", body=script))
+
+
+def status(page):
+    return page.locator(".rw-conversation-container [role=status]")
+
+
+def expect_whom_to_call(page):
+    """The notice of a chat that cannot connect: the clinic's number as a tap-to-call link, the emergency advice."""
+    sync_api.expect(status(page)).to_contain_text("cannot connect", timeout=10_000)
+    sync_api.expect(status(page)).to_contain_text("You can reach Test Vein Clinic on 0100 000 000")
+    sync_api.expect(status(page)).to_contain_text("go to the nearest emergency department")
+    assert status(page).locator("a", has_text="0100 000 000").get_attribute("href") == "tel:0100000000"
+
+
+@pytest.fixture
+def down_site(browser):
+    """The page served, its Rasa server not running (nothing listens on the port config.js names)."""
+    with serving_web_page(WEB, config_js(f"http://127.0.0.1:{free_port()}", CLINIC)) as page_url:
+        yield page_url + "/"
+
+
+def test_when_the_server_cannot_be_reached_the_chat_says_whom_to_call(down_site, browser):
+    watched = Watched(browser)
+    page = watched.page
+    try:
+        page.goto(down_site)
+        open_widget_with_keyboard(page)
+        sync_api.expect(status(page)).to_be_empty()  # not at once: a connection takes a moment
+        expect_whom_to_call(page)
+        assert watched.errors == []
+    finally:
+        watched.close()
+
+
+def test_a_lost_connection_is_announced_and_so_is_its_return(site, browser):
+    relay = HeldRelay(site["rasa_port"])
+    relay.release()
+    watched = Watched(browser)
+    page = watched.page
+    through_relay(watched, relay)
+    try:
+        page.goto(site["url"])
+        page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(page, "I can explain each step")
+        sync_api.expect(status(page)).to_be_empty()
+        relay.hold()  # the connection drops mid-conversation, and cannot be made again for now
+        expect_whom_to_call(page)
+        relay.release()
+        sync_api.expect(status(page)).to_contain_text("connected again", timeout=REPLY_TIMEOUT_MS)
+        assert "cannot connect" not in status(page).inner_text()
+        send(page, "what happens first?")
+        wait_for_bot_text(page, "Step 1 of 6")
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        watched.close()
+        relay.close()
+
+
 def test_a_chat_opened_before_its_connection_is_up_gets_the_greeting_once(site, browser):
     """The CI failure: the chat opened while the first Socket.IO handshake was still unanswered (a cold
     server) made rasa-webchat open a second socket, and the greeting went out naming the other socket's
@@ -179,8 +242,7 @@ def test_a_chat_opened_before_its_connection_is_up_gets_the_greeting_once(site, 
     handshakes = []  # Engine.IO handshakes: one per Socket.IO connection the page makes
     page.on("request", lambda request: "/socket.io/" in request.url and "sid=" not in request.url
             and handshakes.append(request.url))
-    config_js = f'window.THROMBECTOMY_ASSISTANT = {{ socketUrl: "http://127.0.0.1:{relay.port}" }};\n'
-    watched.context.route("**/config.js", lambda route: route.fulfill(content_type="text/javascript", body=config_js))
+    through_relay(watched, relay)
     try:
         page.goto(site["url"])
         open_widget_with_keyboard(page)
