@@ -5,7 +5,8 @@ names what it is about ("Step 2 of 6: ..."); the texts stay plain there, and eac
 marks the heading its own way here:
 
 - web chat (rasa-webchat renders Markdown): ``**heading**``, with Markdown's own characters
-  in the text escaped, so the rest shows exactly as written;
+  in the text escaped, so the rest shows exactly as written; in the emergency answer, "your
+  local emergency number" links to EMERGENCY_NUMBER (``tel:``) when it is set;
 - Telegram: HTML (``parse_mode=HTML``), ``<b>heading</b>``, the text HTML-escaped;
 - SMS and WhatsApp (Twilio), Messenger, REST and the shell: plain text, heading on its own
   line. SMS has no formatting; WhatsApp's and Messenger's `*bold*` are not shown the same in
@@ -14,7 +15,9 @@ marks the heading its own way here:
 """
 import html
 import re
-from typing import Optional, Tuple
+from typing import Iterable, Optional, Tuple
+
+from channels.phone_links import Part, emergency_linked
 
 # what Markdown (CommonMark, as react-markdown reads it) could take for markup
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -38,6 +41,19 @@ def as_markdown(text: str) -> str:
     if heading is None:
         return escape_markdown(text)
     return f"**{escape_markdown(heading)}**\n{escape_markdown(body)}"
+
+
+def markdown_with_links(parts: Iterable[Part]) -> str:
+    """Parts as Markdown: the text escaped, each linked part a link."""
+    return "".join(f"[{escape_markdown(text)}]({href})" if href else escape_markdown(text) for text, href in parts)
+
+
+def emergency_as_markdown(text: str, emergency_number: str) -> str:
+    """The web chat's emergency answer: as as_markdown, with "your local emergency number" a tap-to-call
+    link to emergency_number (shown after it) when that is a phone number."""
+    heading, body = heading_and_body(text)
+    linked_body = markdown_with_links(emergency_linked(body, emergency_number))
+    return linked_body if heading is None else f"**{escape_markdown(heading)}**\n{linked_body}"
 
 
 def as_telegram_html(text: str) -> str:

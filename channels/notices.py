@@ -32,8 +32,8 @@ async def rendered(response: Text, channel_name: Optional[Text] = None) -> Dict[
 
 
 async def send(output: OutputChannel, recipient_id: Text, response: Text) -> None:
-    """Say the response to recipient_id on this output channel."""
-    await output.send_response(recipient_id, await rendered(response, output.name()))
+    """Say the response to recipient_id on this output channel (named as Rasa names it, `utter_action`)."""
+    await output.send_response(recipient_id, {**await rendered(response, output.name()), "utter_action": response})
 
 
 async def as_rest_replies(recipient_id: Text, response: Text) -> List[Dict[Text, Any]]:

@@ -43,9 +43,11 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import settings
+from actions import responses
 from channels.browser_origins import CorsOrigins, OriginCheckingServer
 from channels.env import ChannelConfigError, session_secret
-from channels.formatting import as_markdown
+from channels.formatting import as_markdown, emergency_as_markdown
 from channels.screening import screened
 from channels.session_ids import SessionIds
 from channels.socketio_server import harden
@@ -53,10 +55,25 @@ from channels.socketio_server import harden
 logger = logging.getLogger(__name__)
 
 
+# the class the widget gives the emergency answer's bubble (web/styles.css: an alert)
+EMERGENCY_CLASS = "ta-emergency"
+
+
 class WebChatOutput(SocketIOOutput):
-    """Rasa's socketio output, with each answer's heading in Markdown bold (channels/formatting.py)."""
+    """Rasa's socketio output, with each answer's heading in Markdown bold (channels/formatting.py).
+
+    The emergency answer (``utter_emergency``, from the assistant or from the channel itself) is
+    sent as one message whose metadata gives its bubble the class EMERGENCY_CLASS (rasa-webchat's
+    ``customCss``), with a tap-to-call link to EMERGENCY_NUMBER when it is set.
+    """
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        if kwargs.get("utter_action") == responses.EMERGENCY:
+            await self._send_message(recipient_id, {
+                "text": emergency_as_markdown(text, settings.value("EMERGENCY_NUMBER")),
+                "metadata": {"customCss": {"style": "class", "css": EMERGENCY_CLASS}},
+            })
+            return
         await super().send_text_message(recipient_id, as_markdown(text), **kwargs)
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: Any, **kwargs: Any) -> None:

@@ -151,7 +151,31 @@
       reply.setAttribute("role", "button");
       reply.setAttribute("tabindex", "0");
     });
+    /* tap-to-call links (the emergency answer's) open the phone's dialer, not a new tab */
+    root.querySelectorAll(".rw-conversation-container a[href^='tel:'][target]").forEach(function (link) {
+      link.removeAttribute("target");
+      link.removeAttribute("rel");
+    });
     showStatus(root);
+    showNewAnswerFromItsFirstLine(root);
+  }
+
+  /* The widget scrolls to the bottom of every new message, so a long answer would be read from
+     its middle: scroll back up to the answer's first line (its heading) when it does not fit. */
+  var lastAnswerSeen = "";
+  function showNewAnswerFromItsFirstLine(root) {
+    var messages = root.querySelector(".rw-messages-container");
+    if (!messages) { lastAnswerSeen = ""; return; }
+    var groups = messages.querySelectorAll(".rw-group-message");
+    var answer = groups[groups.length - 1];
+    if (!answer || !answer.classList.contains("rw-from-response")) { return; }
+    var parts = answer.querySelectorAll(".rw-message:not(.rw-typing-indication)");
+    if (!parts.length) { return; }
+    var seen = groups.length + ":" + parts.length;
+    if (seen === lastAnswerSeen) { return; }
+    lastAnswerSeen = seen;
+    var firstLine = parts[0].getBoundingClientRect().top - messages.getBoundingClientRect().top + messages.scrollTop - 8;
+    if (messages.scrollTop > firstLine) { messages.scrollTop = firstLine; }
   }
 
   document.addEventListener("keydown", function (event) {

@@ -4,7 +4,7 @@ import html
 import pytest
 import yaml
 
-from channels.formatting import as_markdown, as_telegram_html, escape_markdown, heading_and_body
+from channels.formatting import as_markdown, as_telegram_html, emergency_as_markdown, escape_markdown, heading_and_body
 from tests.conftest import ROOT
 
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
@@ -46,3 +46,14 @@ def test_telegram_html_bolds_the_heading_and_escapes_the_text(text, telegram):
 
 def test_every_ascii_punctuation_markdown_reads_is_escaped():
     assert escape_markdown("\\`*_{}[]()#+-.!|<>~") == "".join("\\" + c for c in "\\`*_{}[]()#+-.!|<>~")
+
+
+def test_the_emergency_answer_links_the_emergency_number_in_the_web_chat():
+    text = RESPONSES["utter_emergency"][0]["text"]
+    assert "your local emergency number" in text
+    linked = emergency_as_markdown(text, "+1 911")
+    assert linked.startswith("**") and "[your local emergency number \\(\\+1 911\\)](tel:+1911)" in linked
+    assert emergency_as_markdown(text, "") == as_markdown(text)
+    assert emergency_as_markdown(text, "call reception") == as_markdown(text)
+    assert emergency_as_markdown("Call your local emergency number.", "999") == (
+        "Call [your local emergency number \\(999\\)](tel:999)\\.")

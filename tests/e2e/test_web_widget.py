@@ -31,6 +31,7 @@ XSS = "<img src=x onerror=alert(1)>"
 FONT_BLOCKED = "https://fonts.googleapis.com/"
 LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
 CLINIC = {"CLINIC_NAME": "Test Vein Clinic", "CLINIC_PHONE": "0100 000 000"}
+EMERGENCY_NUMBER = "112"
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +44,10 @@ def site(tmp_path_factory):
     origin = f"http://127.0.0.1:{web_port}"
     processes = {}
     db = tmp_path_factory.mktemp("var") / "conversations.db"
-    with running_assistant(trained_model(), rasa_args=["--cors", origin], processes=processes,
-                           tracker_db=db) as rasa_url:
-        with serving_web_page(WEB, config_js(rasa_url, CLINIC), port=web_port) as page_url:
+    with running_assistant(trained_model(), {**CLINIC, "EMERGENCY_NUMBER": EMERGENCY_NUMBER},
+                           rasa_args=["--cors", origin], processes=processes, tracker_db=db) as rasa_url:
+        with serving_web_page(WEB, config_js(rasa_url, {**CLINIC, "EMERGENCY_NUMBER": EMERGENCY_NUMBER}),
+                              port=web_port) as page_url:
             yield {"url": page_url + "/", "rasa": processes["rasa"], "db": db, "rasa_port": int(rasa_url.rsplit(":", 1)[1])}
         log = processes["rasa"].output(limit=10**7)
         assert "was never awaited" not in log, (
@@ -256,6 +258,50 @@ def test_a_chat_opened_before_its_connection_is_up_gets_the_greeting_once(site, 
     finally:
         watched.close()
         relay.close()
+
+
+def test_the_emergency_answer_is_an_alert_with_a_tap_to_call_link(site, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 800})
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(page, "I can explain each step")
+        send(page, "I have chest pain and can't breathe")
+        alert = page.locator(".rw-response.ta-emergency")
+        sync_api.expect(alert).to_contain_text("This may be an emergency", timeout=REPLY_TIMEOUT_MS)
+        link = alert.locator("a[href^='tel:']")
+        sync_api.expect(link).to_have_text(f"your local emergency number ({EMERGENCY_NUMBER})")
+        assert link.get_attribute("href") == f"tel:{EMERGENCY_NUMBER}" and link.get_attribute("target") is None
+        assert alert.locator("strong").inner_text() == "This may be an emergency."  # the heading, bold
+        colours = alert.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+        assert colours == ["rgb(122, 0, 22)", "rgb(253, 236, 238)"]
+        assert page.locator(".rw-response.ta-emergency").count() == 1  # only that answer
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        watched.close()
+
+
+def test_a_long_answer_is_shown_from_its_first_line(site, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 640})
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        page.locator(".rw-launcher").click(timeout=REPLY_TIMEOUT_MS)
+        wait_for_bot_text(page, "I can explain each step")
+        send(page, "what happens first?")
+        wait_for_bot_text(page, "not medical advice")
+        sync_api.expect(page.locator(".rw-reply", has_text="Next step").last).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        page.wait_for_timeout(1000)
+        heading = page.locator(".rw-response", has_text="Step 1 of 6").last
+        top, bottom = page.locator(".rw-messages-container").evaluate(
+            "e => [e.getBoundingClientRect().top, e.getBoundingClientRect().bottom]")
+        box = heading.bounding_box()
+        assert top <= box["y"] < bottom, (top, box, bottom)  # the heading is in view, not scrolled past
+        scrolled = page.locator(".rw-messages-container").evaluate("e => e.scrollHeight - e.clientHeight - e.scrollTop")
+        assert scrolled > 0  # the answer is longer than the view: it was not left at the bottom
+    finally:
+        watched.close()
 
 
 def stored_session_id(page):

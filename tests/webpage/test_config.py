@@ -66,3 +66,13 @@ def test_the_command_writes_the_file(tmp_path, monkeypatch):
     out = tmp_path / "config.js"
     assert main(["--rasa-url", "https://assistant.example-clinic.org", "--out", str(out)]) == 0
     assert parsed(out.read_text()) == widget_config("https://assistant.example-clinic.org", CLINIC)
+
+
+def test_with_an_emergency_number_the_advice_links_to_it():
+    _, emergency = widget_config("http://x", {"EMERGENCY_NUMBER": "112"})["offline"]
+    assert text_of(emergency) == body(responses.EMERGENCY).replace(
+        "your local emergency number", "your local emergency number (112)")
+    assert [part for part in emergency if "href" in part] == [
+        {"text": "your local emergency number (112)", "href": "tel:112"}]
+    _, unset = widget_config("http://x", {})["offline"]
+    assert not any("href" in part for part in unset)
