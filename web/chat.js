@@ -158,6 +158,8 @@
     });
     showStatus(root);
     showNewAnswerFromItsFirstLine(root);
+    markDialog(root);
+    settleFocus();
   }
 
   /* The widget scrolls to the bottom of every new message, so a long answer would be read from
@@ -178,13 +180,105 @@
     if (messages.scrollTop > firstLine) { messages.scrollTop = firstLine; }
   }
 
+  /* Focus where a keyboard user expects it: in the text box when the chat opens and after every
+     message sent or quick reply chosen (the widget drops it on <body>: the reply buttons vanish and
+     the send button is disabled once the box is empty); on the round chat button when the chat is
+     closed with its close button or Escape. The box is disabled until the chat is connected: the
+     request waits, and gives way if the user has moved on meanwhile. */
+  var focusWanted = null;
+  var focusFrom = null;
+
+  function wantFocus(what) {
+    focusWanted = what;
+    focusFrom = document.activeElement;
+    [0, 50, 300, 1000].forEach(function (delay) { setTimeout(settleFocus, delay); });
+  }
+
+  function settleFocus() {
+    var container = document.querySelector(".rw-conversation-container");
+    var active = document.activeElement;
+    var free = !active || active === document.body || active === container || active === focusFrom ||
+      !document.body.contains(focusFrom);
+    if (!focusWanted || !free) { return; }
+    if (focusWanted === "box" && container) {
+      var box = container.querySelector(".rw-new-message");
+      if (box && !box.disabled) {
+        box.focus();
+        focusWanted = null;
+      } else if (active === document.body || !active) {
+        container.focus();  // the dialog itself, until its box can take it
+      }
+    } else if (focusWanted === "launcher" && !container) {
+      var launcher = document.querySelector(".rw-launcher");
+      if (launcher) {
+        launcher.focus();
+        focusWanted = null;
+      }
+    }
+  }
+
+  function closeChat() {
+    var close = document.querySelector(".rw-conversation-container .rw-close-button");
+    var launcher = document.querySelector(".rw-launcher");
+    (close || launcher).click();
+    wantFocus("launcher");
+  }
+
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if ((event.key === "Enter" || event.key === " ") && target.matches && target.matches("div.rw-reply[role=button]")) {
       event.preventDefault();
       target.click();
+    } else if (event.key === "Enter" && !event.shiftKey && target.matches && target.matches(".rw-new-message")) {
+      wantFocus("box");
+    } else if (event.key === "Escape" && document.querySelector(".rw-conversation-container") &&
+               target.closest && target.closest(".rw-widget-container")) {
+      event.preventDefault();
+      closeChat();
     }
   });
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest ? event.target : event.target.parentElement;
+    if (!target || !target.closest) { return; }
+    if (target.closest(".rw-send, .rw-reply")) {
+      wantFocus("box");
+    } else if (target.closest(".rw-conversation-container .rw-close-button") ||
+               (target.closest(".rw-launcher") && document.querySelector(".rw-conversation-container"))) {
+      wantFocus("launcher");
+    } else if (target.closest(".rw-launcher")) {
+      wantFocus("box");
+    }
+  }, true);
+
+  /* The chat is a dialog named by its title. Where it fills the screen (the widget's own breakpoint,
+     800 px), it is modal: the page behind it is inert (not focusable, hidden from screen readers). */
+  var FULL_SCREEN = window.matchMedia("screen and (max-width: 800px)");
+  var pageInert = false;
+
+  function markDialog(root) {
+    var container = root.querySelector(".rw-conversation-container");
+    var modal = !!container && FULL_SCREEN.matches;
+    if (container) {
+      container.setAttribute("role", "dialog");
+      container.setAttribute("tabindex", "-1");
+      var title = container.querySelector(".rw-title");
+      if (title) {
+        title.id = title.id || "ta-chat-title";
+        container.setAttribute("aria-labelledby", title.id);
+      }
+      if (modal) { container.setAttribute("aria-modal", "true"); } else { container.removeAttribute("aria-modal"); }
+    }
+    if (modal !== pageInert) {
+      pageInert = modal;
+      var widget = container ? container.closest(".rw-widget-container").parentElement : null;
+      Array.prototype.forEach.call(document.body.children, function (child) {
+        if (child.contains(widget) || /^(SCRIPT|STYLE)$/.test(child.tagName)) { return; }
+        if (modal) { child.setAttribute("inert", ""); } else { child.removeAttribute("inert"); }
+      });
+    }
+  }
+  FULL_SCREEN.addEventListener("change", function () { improve(document.body); });
 
   var observer = new MutationObserver(function () { improve(document.body); });
   observer.observe(document.body, { childList: true, subtree: true });

@@ -304,6 +304,64 @@ def test_a_long_answer_is_shown_from_its_first_line(site, browser):
         watched.close()
 
 
+def focused(page, selector):
+    return page.evaluate("selector => !!document.activeElement && document.activeElement.matches(selector)", selector)
+
+
+def expect_focus(page, selector):
+    page.wait_for_function("selector => !!document.activeElement && document.activeElement.matches(selector)",
+                           arg=selector, timeout=10_000)
+
+
+def test_the_chat_can_be_used_with_the_keyboard_alone(site, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 800})
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        sync_api.expect(page.locator(".rw-launcher")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        open_widget_with_keyboard(page)
+        dialog = page.locator(".rw-conversation-container")
+        assert dialog.get_attribute("role") == "dialog"
+        title = page.locator("#" + dialog.get_attribute("aria-labelledby"))
+        sync_api.expect(title).to_have_text("Questions about your procedure")
+        expect_focus(page, ".rw-new-message")  # open: the box has the focus, once connected
+        wait_for_bot_text(page, "I can explain each step")
+
+        page.keyboard.type("what happens first?")
+        page.keyboard.press("Enter")
+        wait_for_bot_text(page, "Step 1 of 6")
+        expect_focus(page, ".rw-new-message")
+        next_step = page.locator(".rw-reply", has_text="Next step").last
+        sync_api.expect(next_step).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+
+        # back from the box to the quick reply, and choose it with Enter
+        for _ in range(15):
+            page.keyboard.press("Shift+Tab")
+            if page.evaluate("document.activeElement.textContent") == "Next step":
+                break
+        else:
+            pytest.fail("the Next step button cannot be reached with Shift+Tab")
+        page.keyboard.press("Enter")
+        wait_for_bot_text(page, "Step 2 of 6")
+        expect_focus(page, ".rw-new-message")
+
+        # the send button: type, Tab to it, press it; the focus comes back to the box
+        page.keyboard.type("next")
+        page.keyboard.press("Tab")
+        assert focused(page, ".rw-send")
+        page.keyboard.press("Enter")
+        wait_for_bot_text(page, "Step 3 of 6")
+        expect_focus(page, ".rw-new-message")
+
+        page.keyboard.press("Escape")
+        sync_api.expect(dialog).to_have_count(0)
+        expect_focus(page, ".rw-launcher")
+        assert "Open the chat" in page.evaluate("document.activeElement.getAttribute('aria-label')")
+        assert watched.errors == [] and watched.outside == []
+    finally:
+        watched.close()
+
+
 def stored_session_id(page):
     """The session id the widget keeps in local storage (rasa-webchat's "chat_session")."""
     return page.evaluate("JSON.parse(window.localStorage.getItem('chat_session') || '{}').session_id")
@@ -372,9 +430,18 @@ def test_the_widget_fits_a_phone_screen(site, browser):
         sync_api.expect(page.locator(".rw-new-message")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "web-widget-phone.png"))
 
+        # full screen: a modal dialog, the page behind it inert (no focus, no skip link over the header)
+        assert page.locator(".rw-conversation-container").get_attribute("aria-modal") == "true"
+        assert page.evaluate("['main', 'header', 'footer', '.skip-link'].every(s => document.querySelector(s).inert)")
+        for _ in range(8):  # Tab goes round the chat (and the browser's own controls), never the page
+            page.keyboard.press("Tab")
+            assert page.evaluate("!document.activeElement.closest('main, .site-header, .site-footer, .skip-link')")
+
         page.locator(".rw-close-button").click()
         sync_api.expect(page.locator(".rw-conversation-container")).to_have_count(0)
         sync_api.expect(page.locator("h1")).to_be_visible()
+        expect_focus(page, ".rw-launcher")
+        assert page.evaluate("!document.querySelector('main').inert && !document.querySelector('.skip-link').inert")
         assert watched.outside == [] and watched.errors == [] and watched.unexpected_console_errors() == []
     finally:
         watched.close()
