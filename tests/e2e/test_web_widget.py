@@ -362,6 +362,71 @@ def test_the_chat_can_be_used_with_the_keyboard_alone(site, browser):
         watched.close()
 
 
+def rgb(css_colour):
+    """(r, g, b) of a computed CSS colour, "rgb(1, 2, 3)" or "rgba(1, 2, 3, 1)"."""
+    return tuple(int(value) for value in re.findall(r"\d+", css_colour)[:3])
+
+
+def contrast(first, second):
+    """WCAG 2 contrast ratio of two computed CSS colours."""
+    def luminance(colour):
+        channels = [c / 255 for c in rgb(colour)]
+        r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    lighter, darker = sorted((luminance(first), luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_helper_matches_known_ratios():
+    assert round(contrast("rgb(255, 255, 255)", "rgb(0, 0, 0)"), 1) == 21.0
+    assert round(contrast("rgb(255, 191, 71)", "rgb(255, 255, 255)"), 2) == 1.64  # the old focus ring
+
+
+def test_the_chat_reflows_at_320_px_and_its_text_and_focus_ring_are_readable(site, browser):
+    narrow = {"width": 320, "height": 640}
+    watched = Watched(browser, viewport=narrow)
+    page = watched.page
+    try:
+        page.goto(site["url"])
+        open_widget_with_keyboard(page)
+        wait_for_bot_text(page, "I can explain each step")
+        title = page.locator(".rw-header .rw-title").bounding_box()
+        subtitle = page.locator(".rw-header > span").bounding_box()
+        header = page.locator(".rw-header").bounding_box()
+        assert title["y"] + title["height"] <= subtitle["y"] + 0.5, (title, subtitle)  # stacked, not overlapping
+        assert subtitle["y"] + subtitle["height"] <= header["y"] + header["height"] + 0.5  # inside the header
+        close = page.locator(".rw-close-button").bounding_box()
+        assert close["x"] >= max(title["x"] + title["width"], subtitle["x"] + subtitle["width"]) - 0.5
+        assert page.evaluate("document.documentElement.scrollWidth") <= narrow["width"]  # no horizontal scroll
+        for box in (title, subtitle, header, page.locator(".rw-new-message").bounding_box()):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= narrow["width"] + 0.5
+
+        style = "(selector, property, pseudo) => getComputedStyle(document.querySelector(selector), pseudo)[property]"
+        def css(selector, property, pseudo=None):
+            return page.evaluate(f"([s, p, e]) => ({style})(s, p, e)", [selector, property, pseudo])
+        # the text box's hint and the Connecting... bar: 4.5:1 at least
+        assert contrast(css(".rw-new-message", "color", "::placeholder"), css(".rw-new-message", "backgroundColor")) >= 4.5
+        page.evaluate("document.querySelector('.rw-header-and-loading').insertAdjacentHTML('beforeend', "
+                      "'<span class=\"rw-loading\">Connecting...</span>')")  # as the widget shows it while connecting
+        assert contrast(css(".rw-loading", "color"), css(".rw-loading", "backgroundColor")) >= 4.5
+        # bubbles: line height at least 1.5 times the text
+        for selector in (".rw-message", ".rw-response"):
+            assert float(css(selector, "lineHeight")[:-2]) >= 1.5 * float(css(selector, "fontSize")[:-2]), selector
+        # the focus ring: two colours at least 9:1 apart (WCAG C40), so one of them is 3:1 on any background
+        page.locator(".rw-new-message").focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # focus-visible, as with the keyboard
+        ring = page.evaluate("() => { const c = getComputedStyle(document.activeElement); "
+                             "return [c.outlineColor, c.outlineStyle, c.outlineWidth, c.boxShadow]; }")
+        assert ring[1] == "solid" and float(ring[2][:-2]) >= 3, ring
+        inner = re.match(r"rgba?\([^)]*\)", ring[3]).group(0)
+        assert contrast(ring[0], inner) >= 9, ring
+        for background in ("rgb(255, 255, 255)", css(".rw-header", "backgroundColor"), css(".rw-sender", "backgroundColor")):
+            assert max(contrast(ring[0], background), contrast(inner, background)) >= 3, (ring, background)
+    finally:
+        watched.close()
+
+
 def stored_session_id(page):
     """The session id the widget keeps in local storage (rasa-webchat's "chat_session")."""
     return page.evaluate("JSON.parse(window.localStorage.getItem('chat_session') || '{}').session_id")
