@@ -8,6 +8,7 @@ import textstat
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions import responses, walkthrough
+from content.sentences import sentences, word_count
 from tests.conftest import ROOT, SOURCE_FILE
 
 PLACEHOLDER_VALUES = {
@@ -19,6 +20,10 @@ PLACEHOLDER_VALUES = {
 }
 MAX_GRADE = 8.0
 SHARED_RUN = 8  # words in a row that may not be shared with the source
+MAX_SENTENCE_WORDS = 20
+# Safety wording kept as it is until the emergency wording is reviewed (issue 14, item 4): its lists of
+# symptoms run longer, and only a clinician may split them.
+LONG_SENTENCES_ALLOWED = {"utter_emergency_signs"}
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +123,17 @@ def test_every_answer_reads_at_grade_eight_or_below(answers):
     grades = {name: textstat.flesch_kincaid_grade(fill(text)) for name, text in answers.items()}
     too_hard = {name: grade for name, grade in grades.items() if grade > MAX_GRADE}
     assert too_hard == {}
+
+
+def test_no_sentence_is_longer_than_twenty_words(domain):
+    too_long = {(name, sentence) for name, variations in domain["responses"].items() if name not in LONG_SENTENCES_ALLOWED
+                for variation in variations for sentence in sentences(variation)
+                if word_count(sentence) > MAX_SENTENCE_WORDS}
+    assert too_long == set()
+
+
+def test_the_sentences_allowed_to_run_long_are_still_there(domain):
+    assert LONG_SENTENCES_ALLOWED <= set(domain["responses"])
 
 
 def test_no_answer_invents_a_number(answers):
