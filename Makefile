@@ -137,14 +137,14 @@ credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml p
 actions: $(BIN)/.installed ## run the action server in the foreground
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) ## start the action server, the Rasa server and the demo web page, and say how to talk to them
+run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) ## start the action server, the Rasa server (on RASA_INTERFACE, default 127.0.0.1) and the demo web page (python -m webpage), and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
-	$(BIN)/python -m http.server --bind 127.0.0.1 $(WEB_PORT) -d web >/dev/null 2>&1 & \
+	$(BIN)/python -m webpage --port $(WEB_PORT) --dir web & \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
 	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" $(WITH_SENDER_ID_KEY) \
-	$(RASA_SERVER) --model $(MODEL) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
+	$(RASA_SERVER) --model $(MODEL) --interface $(RASA_INTERFACE) --port $(RASA_PORT) --endpoints endpoints.yml --credentials $(CREDENTIALS) --cors $(CORS_ORIGINS)
 
 CLUSTER_PORT ?= 8080
 REPLICAS ?= 2

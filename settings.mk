@@ -2,6 +2,7 @@
 # The defaults the Makefile exports (endpoints.yml's ${VARIABLES} must all be set for Rasa).
 export ACTION_SERVER_URL ?= http://localhost:$(ACTION_PORT)/webhook
 export ACTION_HOST ?= 127.0.0.1
+export RASA_INTERFACE ?= 127.0.0.1
 export CORS_ORIGINS ?= http://localhost:$(WEB_PORT) http://127.0.0.1:$(WEB_PORT)
 export TRACKER_DB_DIALECT ?= sqlite
 export TRACKER_DB ?= var/conversations.db

@@ -3,13 +3,12 @@ import secrets
 import socket
 import threading
 from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Dict, Iterator, Optional
 
 from cluster import assistant
-from cluster.processes import free_port
+from cluster.processes import free_port  # noqa: F401 (the tests take it from here)
+from webpage.server import make_server
 
 # The tests are one client (127.0.0.1) talking for many patients: the per-client rate limit is
 # off unless a test sets it (tests/e2e/test_rate_limits.py); the per-conversation one keeps its default.
@@ -27,32 +26,12 @@ def running_assistant(model: Path, extra_env: Optional[Dict[str, str]] = None, *
         model, {**RATE_LIMIT_DEFAULTS, "SENDER_ID_KEY": SENDER_ID_KEY, **(extra_env or {})}, **options)
 
 
-class _WebPageHandler(SimpleHTTPRequestHandler):
-    """Serves web/ like `make run` does, with the test's config.js instead of the generated one."""
-
-    def __init__(self, *args, config_js: bytes, **kwargs):
-        self.config_js = config_js
-        super().__init__(*args, **kwargs)
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        if self.path.split("?")[0] == "/config.js":
-            self.send_response(200)
-            self.send_header("Content-Type", "text/javascript")
-            self.send_header("Content-Length", str(len(self.config_js)))
-            self.end_headers()
-            self.wfile.write(self.config_js)
-        else:
-            super().do_GET()
-
-    def log_message(self, *args) -> None:
-        pass
-
-
 @contextmanager
 def serving_web_page(web_dir: Path, config_js: str, port: Optional[int] = None) -> Iterator[str]:
-    """Serve web_dir on a loopback port (free if not given), in a thread; yield the base URL."""
-    handler = partial(_WebPageHandler, directory=str(web_dir), config_js=config_js.encode())
-    server = ThreadingHTTPServer(("127.0.0.1", port or free_port()), handler)
+    """Serve web_dir as `make run` does (python -m webpage: gzip, ETag, 304s), with the test's
+    config.js instead of the generated one, on a loopback port (free if not given), in a thread;
+    yield the base URL."""
+    server = make_server(web_dir, port or 0, overrides={"/config.js": config_js.encode()})
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

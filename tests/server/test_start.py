@@ -42,8 +42,21 @@ def test_make_run_starts_the_action_server_on_loopback_and_the_locked_server():
     dry_run = subprocess.run(["make", "-n", "-o", "credentials", "-o", "models/thrombectomy-assistant.tar.gz",
                               "-o", "web", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
     assert "SANIC_HOST=127.0.0.1 .venv/bin/rasa run actions" in dry_run
-    assert ".venv/bin/python -m server --model" in dry_run
+    assert ".venv/bin/python -m server --model models/thrombectomy-assistant.tar.gz --interface 127.0.0.1 " in dry_run
     assert "--enable-api" not in dry_run
+    assert ".venv/bin/python -m webpage --port 8000 --dir web" in dry_run  # the demo page, on loopback
+
+
+def test_make_run_listens_where_rasa_interface_says():
+    dry_run = subprocess.run(["make", "-n", "-o", "credentials", "-o", "models/thrombectomy-assistant.tar.gz",
+                              "-o", "web", "run", "RASA_INTERFACE=0.0.0.0"], cwd=ROOT, capture_output=True, text=True,
+                             timeout=60).stdout
+    assert "-m server --model models/thrombectomy-assistant.tar.gz --interface 0.0.0.0 " in dry_run
+
+
+def test_the_interface_reaches_rasa_run_as_given():
+    assert start.rasa_arguments(["--interface", "127.0.0.1", "--port", "5005"], {}) == [
+        "run", "--interface", "127.0.0.1", "--port", "5005"]
 
 
 async def test_an_unreachable_action_server_gets_the_service_unavailable_answer(monkeypatch):
