@@ -265,6 +265,7 @@
       var title = container.querySelector(".rw-title");
       if (title) {
         title.id = title.id || "ta-chat-title";
+        title.setAttribute("aria-level", "2");  // the widget's <h4> follows the page's <h2>s
         container.setAttribute("aria-labelledby", title.id);
       }
       if (modal) { container.setAttribute("aria-modal", "true"); } else { container.removeAttribute("aria-modal"); }

@@ -3,6 +3,7 @@
 Debian's chromium (`make browser`) driven by Playwright; the widget comes from web/node_modules
 (`make web`). Screenshots go to artifacts/.
 """
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -27,6 +28,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--no-first-run",
 ]
 REPLY_TIMEOUT_MS = 60_000
+# axe-core from npm (web/package.json, devDependencies), loaded by the page from its own server
+AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 XSS = "<img src=x onerror=alert(1)>"
 FONT_BLOCKED = "https://fonts.googleapis.com/"
 LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
@@ -37,7 +41,7 @@ EMERGENCY_NUMBER = "112"
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The page's URL while the action server, the Rasa server (socketio, CORS for the page) and the page run."""
-    for needed, how in ((WIDGET, "make web"), (CHROMIUM, "make packages")):
+    for needed, how in ((WIDGET, "make web"), (AXE, "make web"), (CHROMIUM, "make packages")):
         if not needed.exists():
             pytest.fail(f"{needed} is missing: run `{how}` (make test-model does it for you)")
     web_port = free_port()
@@ -91,6 +95,25 @@ class Watched:
         self.context.close()
 
 
+def assert_accessible(page, state):
+    """axe-core's WCAG 2.2 A/AA and best-practice rules find nothing on the page as it is now;
+    the full result goes to artifacts/axe-<state>.json."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(url=page.url.split("#")[0].rsplit("/", 1)[0] + "/node_modules/axe-core/axe.min.js")
+    result = page.evaluate("""async rules => {
+        // preload off: axe would fetch the widget's font stylesheet from the internet to read it
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: rules}, preload: false});
+        const brief = list => list.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                               nodes: v.nodes.map(n => n.target.join(' '))}));
+        return {version: axe.version, violations: brief(r.violations), incomplete: brief(r.incomplete),
+                passes: r.passes.map(v => v.id)};
+    }""", AXE_RULES)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{state}.json").write_text(json.dumps(result, indent=2))
+    assert len(result["passes"]) > 10, result  # axe really ran over the page
+    assert result["violations"] == [], f"{state}: {json.dumps(result['violations'], indent=2)}"
+
+
 def bot_texts(page):
     return page.locator(".rw-response").all_inner_texts()
 
@@ -126,6 +149,7 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         page.goto(site["url"])
         sync_api.expect(page.locator("h1")).to_have_text("Your venous thrombectomy")
         sync_api.expect(page.locator(".rw-launcher")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+        assert_accessible(page, "closed")
         open_widget_with_keyboard(page)
         sync_api.expect(page.locator(".rw-header")).to_contain_text("Questions about your procedure")
 
@@ -146,6 +170,7 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         wait_for_bot_text(page, "Step 2 of 6")
         page.wait_for_timeout(1000)  # the step's buttons and disclaimer follow
         page.screenshot(path=str(ARTIFACTS / "web-widget.png"))
+        assert_accessible(page, "open-with-answers")
         before = bot_texts(page)
 
         # session persistence: the same conversation after a reload, and the server still knows where we are
@@ -204,6 +229,8 @@ def test_when_the_server_cannot_be_reached_the_chat_says_whom_to_call(down_site,
         open_widget_with_keyboard(page)
         sync_api.expect(status(page)).to_be_empty()  # not at once: a connection takes a moment
         expect_whom_to_call(page)
+        page.screenshot(path=str(ARTIFACTS / "web-widget-server-down.png"))
+        assert_accessible(page, "server-down")
         assert watched.errors == []
     finally:
         watched.close()
@@ -277,6 +304,7 @@ def test_the_emergency_answer_is_an_alert_with_a_tap_to_call_link(site, browser)
         colours = alert.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
         assert colours == ["rgb(122, 0, 22)", "rgb(253, 236, 238)"]
         assert page.locator(".rw-response.ta-emergency").count() == 1  # only that answer
+        assert_accessible(page, "emergency-answer")
         assert watched.errors == [] and watched.outside == []
     finally:
         watched.close()
@@ -494,6 +522,7 @@ def test_the_widget_fits_a_phone_screen(site, browser):
         assert box["y"] >= 0 and box["y"] + box["height"] <= phone["height"] + 1
         sync_api.expect(page.locator(".rw-new-message")).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "web-widget-phone.png"))
+        assert_accessible(page, "phone-open")
 
         # full screen: a modal dialog, the page behind it inert (no focus, no skip link over the header)
         assert page.locator(".rw-conversation-container").get_attribute("aria-modal") == "true"
