@@ -88,3 +88,18 @@ def source_changed(table: Dict[str, Any], fingerprint: str) -> List[str]:
     if table["source"].get("sha256") == fingerprint:
         return []
     return [f"the source walkthrough changed (its SHA-256 is now {fingerprint}): check every locator, then update it"]
+
+
+def all_problems(table: Dict[str, Any], responses: Dict[str, Response], lines: Dict[int, str],
+                 source_fingerprint: str) -> List[str]:
+    """Every rule over the whole table, for the report (the tests run each rule on its own)."""
+    entries = table.get("responses") or {}
+    problems = source_changed(table, source_fingerprint)
+    problems += [p for name in responses for p in missing_entry(name, entries)]
+    problems += [p for name in entries for p in entry_without_response(name, responses)]
+    for name in [name for name in entries if name in responses]:
+        entry, response = entries[name], responses[name]
+        problems += changed_since_review(name, entry, response) + missing_review_fields(name, entry)
+        problems += malformed_statements(name, entry, response) + bad_locators(name, entry, lines)
+        problems += uncovered_sentences(name, entry, response)
+    return problems
