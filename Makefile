@@ -53,7 +53,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install settings spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint test test-unit test-stories test-e2e audit clean
+.PHONY: help install settings spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint lighthouse test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -170,10 +170,19 @@ test-stories: $(MODEL) ## the test conversations must all pass
 test-model: $(MODEL) web packages ## NLU quality on the held-out set, and the end-to-end tests (REST, web widget in chromium, shell, the cluster)
 	$(PYTEST) -m model tests
 
+# Lighthouse (npm) in its own folder, so `make web` does not install it
+LIGHTHOUSE := tools/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
+	cd tools/lighthouse && npm ci --no-audit --no-fund
+	touch $@
+
+lighthouse: $(MODEL) web packages $(LIGHTHOUSE) ## Lighthouse on the demo page (offline, chromium, the real servers): scores in docs/accessibility.md, fails under accessibility 100
+	CHROME_PATH=/usr/bin/chromium TQDM_DISABLE=1 $(BIN)/python -m benchmarks.lighthouse --lighthouse $(LIGHTHOUSE)
+
 lint: $(BIN)/.installed ## ruff (pyproject.toml's [tool.ruff]) on every Python file
 	$(BIN)/ruff check --no-cache .
 
-test: lint test-unit test-stories test-model ## everything: set-up, training, lint, and all tests
+test: lint test-unit test-stories test-model lighthouse ## everything: set-up, training, lint, all tests, and Lighthouse
 
 .PHONY: evaluate bench
 EVALUATE_ARGS ?=
