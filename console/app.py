@@ -157,8 +157,9 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         return response.raw(path.read_bytes(), content_type=content_type)
 
     def period_messages(request: Request):
+        """The period asked for, and its messages with their answers' names (no parse data, no bot texts)."""
         shown = period({key: request.args.get(key) for key in ("from", "to")})
-        return shown, messages.messages(store.events_between(shown.start, shown.end))
+        return shown, messages.messages(store.answer_events_between(shown.start, shown.end))
 
     @app.get("/overview")
     async def overview(request: Request):
@@ -180,9 +181,12 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         shown, found = period_messages(request)
         viewed(request, "view", f"page=not-understood {shown.query()}")
         held = marks.current(staff_marks, store)
-        return page("not_understood.html", request, period=shown, intents=intents.intents(),
-                    groups=review.groups(found, held, shown.start, shown.end), kinds=marks.KIND_LABELS,
-                    labels=messages.CATEGORY_LABELS)
+        newest = review.newest(found, shown.start, shown.end)
+        total = sum(1 for m in found if review.is_not_understood(m) and shown.start <= m.timestamp < shown.end)
+        conversations = messages.messages(store.events_of({m.sender_id for m in newest}))
+        return page("not_understood.html", request, period=shown, intents=intents.intents(), shown=len(newest),
+                    total=total, kinds=marks.KIND_LABELS, labels=messages.CATEGORY_LABELS,
+                    groups=review.groups(conversations, held, shown.start, shown.end, {m.key for m in newest}))
 
     @app.post("/marks")
     async def mark(request: Request):

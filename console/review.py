@@ -7,12 +7,14 @@ TensorFlow, far too heavy for this small web application.
 """
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import AbstractSet, Dict, List, Optional, Sequence
 
 from console.marks import Key, Mark
 from console.messages import NOT_UNDERSTOOD, Message
 
 TURNS_AROUND = 2
+# the newest not-understood messages a page shows (with their conversations read in full)
+SHOWN = 200
 
 
 @dataclass
@@ -42,8 +44,16 @@ def is_not_understood(message: Message) -> bool:
     return message.category in NOT_UNDERSTOOD and not message.text.startswith("/")
 
 
-def groups(messages: Sequence[Message], marks: Dict[Key, Mark], start: float, end: float) -> List[Group]:
-    """The not-understood messages between start and end, grouped, newest group and message first.
+def newest(messages: Sequence[Message], start: float, end: float, limit: int = SHOWN) -> List[Message]:
+    """The newest `limit` not-understood messages between start and end, newest first."""
+    found = [m for m in messages if is_not_understood(m) and start <= m.timestamp < end]
+    return sorted(found, key=lambda m: -m.timestamp)[:limit]
+
+
+def groups(messages: Sequence[Message], marks: Dict[Key, Mark], start: float, end: float,
+           only: Optional[AbstractSet[Key]] = None) -> List[Group]:
+    """The not-understood messages between start and end (those in `only`, if given), grouped,
+    newest group and message first.
 
     messages: each conversation's messages in order (console.messages.messages), for the turns around.
     """
@@ -53,7 +63,7 @@ def groups(messages: Sequence[Message], marks: Dict[Key, Mark], start: float, en
     found: Dict[str, Group] = {}
     for conversation in by_sender.values():
         for index, message in enumerate(conversation):
-            if is_not_understood(message) and start <= message.timestamp < end:
+            if is_not_understood(message) and start <= message.timestamp < end and (only is None or message.key in only):
                 group = found.setdefault(normalised(message.text), Group(text=message.text))
                 group.items.append(Reviewed(message, conversation[max(0, index - TURNS_AROUND):index],
                                             conversation[index + 1:index + 1 + TURNS_AROUND], marks.get(message.key)))

@@ -15,6 +15,7 @@ from tests.console.running import PASSWORD, csrf_of, environment, logged_in, ref
 
 NOW = time.time()
 TODAY = datetime.now(timezone.utc).date().isoformat()
+XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,7 @@ def site(tmp_path_factory):
     save(db, "rest:jane.doe@example.org", [Turn("hello", "greet", GREET), Turn("what happens first", "ask_access", STEP),
                                            Turn("my name is [name], can I fly?", "nlu_fallback", FALLBACK,
                                                 [("nlu_fallback", 1.0), ("ask_recovery", 0.41)])], start)
-    save(db, "rest:bob", [Turn("I have chest pain", "emergency", EMERGENCY)], start + 60)
+    save(db, "rest:bob", [Turn(f"I have chest pain {XSS}", "emergency", EMERGENCY)], start + 60)
     save(db, "rest:carol", [Turn("what colour is the sky", "nlu_fallback", FALLBACK)], start + 120)
     with running_console(db, scratch) as base:
         yield {"url": base, "db": db, "log": scratch / "access.log"}
@@ -100,7 +101,8 @@ def test_the_overview_csv_and_safety_pages(site):
     csv_lines = client.get(site["url"] + f"/overview.csv?from={TODAY}&to={TODAY}").text.splitlines()
     assert csv_lines[1] == f"{TODAY},3,5,1,0,2,0,1,1"
     safety = client.get(site["url"] + f"/safety?from={TODAY}&to={TODAY}").text
-    assert "I have chest pain" in safety and "jane" not in safety
+    assert "I have chest pain &lt;img src=x onerror=alert(1)&gt;" in safety and XSS not in safety
+    assert "jane" not in safety
     bad = client.get(site["url"] + "/overview?from=last+week")
     assert bad.status_code == 400 and "must be a date as YYYY-MM-DD" in bad.text
 

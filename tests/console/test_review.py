@@ -1,6 +1,7 @@
 """console/review.py: the not-understood messages, grouped, with the turns around them."""
 from console.messages import messages
 from console.review import groups, normalised
+from console.review import newest as newest_not_understood
 from console.store import ConversationStore, StoreConfig
 from tests.console.conversations import CLARIFY, FALLBACK, GREET, STEP, Turn, save
 
@@ -24,3 +25,14 @@ def test_grouped_by_wording_newest_first_with_context(tmp_path):
 
 def test_normalised_keeps_placeholders():
     assert normalised("My name is [name], what's next?!") == "my name is [name] what s next"
+
+
+def test_the_page_shows_the_newest_only(tmp_path):
+    db = tmp_path / "conversations.db"
+    save(db, "rest:a", [Turn(f"question {n}", "nlu_fallback", FALLBACK) for n in range(5)], 1000)
+    found = messages(ConversationStore.open(StoreConfig(db=str(db))).answer_events_between(0, 10 ** 10))
+    newest = newest_not_understood(found, 0, 10 ** 10, limit=2)
+    assert [m.text for m in newest] == ["question 4", "question 3"]
+    full = messages(ConversationStore.open(StoreConfig(db=str(db))).events_of({newest[0].sender_id}))
+    shown = groups(full, {}, 0, 10 ** 10, {m.key for m in newest})
+    assert [g.text for g in shown] == ["question 4", "question 3"] and shown[0].items[0].before[-1].text == "question 3"

@@ -22,7 +22,7 @@ def found(tmp_path):
     save(db, "3333", [Turn("my pills?", "ask_medical_advice", ADVICE), Turn("vein thing", "nlu_fallback", CLARIFY)],
          DAY1 + DAY, channel="telegram")
     save(db, "rest:old", [Turn("hello", "greet", GREET)], DAY1 - 10 * DAY)
-    return messages(ConversationStore.open(StoreConfig(db=str(db))).events_between(DAY1 - 20 * DAY, DAY1 + 5 * DAY))
+    return messages(ConversationStore.open(StoreConfig(db=str(db))).answer_events_between(DAY1 - 20 * DAY, DAY1 + 5 * DAY))
 
 
 def test_counts_per_day_shares_topics_and_channels(found):

@@ -33,3 +33,14 @@ def test_postgresql_transactions_are_read_only():
     made = engine(StoreConfig(dialect="postgresql", db="assistant", host="db.internal", port="5432",
                               user="console_reader", password="ro"))
     assert made.url.username == "console_reader" and made.url.database == "assistant" and made.url.port == 5432
+
+
+def test_the_light_read_has_the_overviews_fields_only(tmp_path):
+    db = tmp_path / "conversations.db"
+    save(db, "rest:jane", [Turn("hello", "greet", GREET)], 1000)
+    store = ConversationStore.open(StoreConfig(db=str(db)))
+    light = store.answer_events_between(0, 10 ** 10)
+    assert [(e.type_name, e.data) for e in light] == [
+        ("user", {"text": "hello", "input_channel": "rest"}), ("bot", {"metadata": {"utter_action": "utter_greet"}}),
+        ("bot", {"metadata": {"utter_action": "utter_topics"}})]
+    assert [(e.sender_id, e.timestamp) for e in light] == [(e.sender_id, e.timestamp) for e in store.events_between(0, 10 ** 10)]
