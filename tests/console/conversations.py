@@ -4,7 +4,7 @@ server writes (redacted text, pseudonymous sender ids, bot metadata with utter_a
 import asyncio
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Sequence, Tuple
+from typing import Iterable, List, Sequence, Tuple, Union
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -49,16 +49,17 @@ def store(db: Path) -> PrivateSQLTrackerStore:
     return PrivateSQLTrackerStore(db=str(db), sender_id_key=KEY, keep_metadata=frozenset())
 
 
-def save(db: Path, sender_id: str, turns: Iterable[Turn], start: float, channel: str = "rest") -> str:
-    """Save a conversation; the id it is stored under."""
+def save(db: Union[Path, PrivateSQLTrackerStore], sender_id: str, turns: Iterable[Turn], start: float,
+         channel: str = "rest") -> str:
+    """Save a conversation into a SQLite file (or a tracker store given); the id it is stored under."""
     tracker = DialogueStateTracker.from_events(sender_id, events(turns, start, channel))
-    asyncio.run(store(db).save(tracker))
+    asyncio.run((store(db) if isinstance(db, Path) else db).save(tracker))
     return stored_sender_id(sender_id, KEY)
 
 
-def forget(db: Path, sender_id: str) -> int:
+def forget(db: Union[Path, PrivateSQLTrackerStore], sender_id: str) -> int:
     """Delete a conversation as "forget me" does."""
-    return asyncio.run(store(db).delete(sender_id))
+    return asyncio.run((store(db) if isinstance(db, Path) else db).delete(sender_id))
 
 
 FALLBACK = ["utter_out_of_scope", "utter_topics"]
