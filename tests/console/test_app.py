@@ -2,6 +2,8 @@
 nothing without login, CSRF on every POST, rate-limited logins, expiring sessions, logout, the
 access log, the pages, marks and exports."""
 import re
+import subprocess
+import sys
 import time
 from datetime import datetime, timezone
 
@@ -9,7 +11,9 @@ import pytest
 import requests
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+from console.passwords import parse, verify
 from console.period import Period
+from tests.conftest import ROOT
 from tests.console.conversations import EMERGENCY, FALLBACK, GREET, STEP, Turn, forget, save
 from tests.console.running import PASSWORD, csrf_of, environment, logged_in, refused_start, running_console
 
@@ -171,3 +175,12 @@ def test_logins_are_rate_limited_per_client(tmp_path):
 def test_the_console_refuses_to_start_and_says_why(tmp_path, change, message):
     result = refused_start(environment(tmp_path / "conversations.db", tmp_path, change))
     assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+def test_hash_password_prints_a_hash_that_verifies():
+    made = subprocess.run([sys.executable, "-m", "console", "hash-password"], input="a long new password\n", cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0 and verify("a long new password", parse(made.stdout.strip()))
+    short = subprocess.run([sys.executable, "-m", "console", "hash-password"], input="short\n", cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert short.returncode == 2 and "at least 12 characters" in short.stderr and short.stdout == ""
