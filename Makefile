@@ -146,10 +146,14 @@ credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml p
 actions: $(BIN)/.installed ## run the action server in the foreground
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) ## start the action server, the Rasa server and the demo web page, and say how to talk to them
+run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) $(CONSOLE_CHART) $(CONSOLE_SECRET_FILE) ## start the action server, the Rasa server and the demo web page (and the staff console when CONSOLE_USERS is set), and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
 	$(BIN)/python -m http.server --bind 127.0.0.1 $(WEB_PORT) -d web >/dev/null 2>&1 & \
+	if [ -n "$$CONSOLE_USERS" ]; then \
+		CONSOLE_SECRET="$${CONSOLE_SECRET:-$$(cat $(CONSOLE_SECRET_FILE))}" $(BIN)/python -m console & \
+		echo "Staff console (docs/console.md): http://$(CONSOLE_HOST):$(CONSOLE_PORT)/"; \
+	fi; \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
 	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" $(WITH_SENDER_ID_KEY) \
