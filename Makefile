@@ -25,6 +25,9 @@ RASA_SERVER := $(BIN)/python -m server
 # Where the web page's chat widget finds the Rasa server.
 RASA_URL ?= http://localhost:$(RASA_PORT)
 WEBCHAT := web/node_modules/rasa-webchat/lib/index.js
+# the staff console's chart library (npm ci in console/static), served by the console itself
+CONSOLE_CHART := console/static/node_modules/chart.js/dist/chart.umd.js
+CONSOLE_SECRET_FILE := var/console-secret
 # Signs the web chat's session ids (channels/socketio.py). `make run` without SESSION_SECRET in the
 # environment uses this file, made once (git-ignored), so a restart keeps the widget's conversations.
 SESSION_SECRET_FILE := var/session-secret
@@ -53,7 +56,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install settings spacy encoder validate train credentials run actions purge shell web web-config packages cluster lint lighthouse test test-unit test-stories test-e2e audit clean
+.PHONY: help install settings spacy encoder validate train credentials run actions purge shell console web web-config packages cluster lint lighthouse test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -105,6 +108,10 @@ $(WEBCHAT): web/package.json web/package-lock.json scripts/patch_webchat.py | $(
 	$(BIN)/python scripts/patch_webchat.py $(WEBCHAT)
 	touch $@
 
+$(CONSOLE_CHART): console/static/package.json console/static/package-lock.json
+	cd console/static && npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
 web: $(WEBCHAT) web-config ## install the chat widget (npm ci in web/) and write web/config.js
 
 web-config: $(BIN)/.installed ## write web/config.js: the Rasa server the demo page talks to (RASA_URL), the clinic's phone and the emergency advice for when it cannot
@@ -127,6 +134,10 @@ $(SESSION_SECRET_FILE): | $(BIN)/.installed
 	@mkdir -p $(@D)
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
 
+$(CONSOLE_SECRET_FILE): | $(BIN)/.installed
+	@mkdir -p $(@D)
+	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
+
 $(SENDER_ID_KEY_FILE): | $(BIN)/.installed
 	@mkdir -p $(@D)
 	@umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(48))' > $@
@@ -137,10 +148,14 @@ credentials: $(BIN)/.installed ## write build/credentials.yml: credentials.yml p
 actions: $(BIN)/.installed ## run the action server in the foreground
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions
 
-run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) ## start the action server, the Rasa server (on RASA_INTERFACE, default 127.0.0.1) and the demo web page (python -m webpage), and say how to talk to them
+run: credentials $(MODEL) web $(SESSION_SECRET_FILE) $(SENDER_ID_KEY_FILE) $(CONSOLE_CHART) $(CONSOLE_SECRET_FILE) ## start the action server, the Rasa server (on RASA_INTERFACE, default 127.0.0.1), the demo web page (python -m webpage) and, when CONSOLE_USERS is set, the staff console, and say how to talk to them
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	SANIC_HOST=$(ACTION_HOST) $(RASA) run actions --port $(ACTION_PORT) --actions actions & \
 	$(BIN)/python -m webpage --port $(WEB_PORT) --dir web & \
+	if [ -n "$$CONSOLE_USERS" ]; then \
+		CONSOLE_SECRET="$${CONSOLE_SECRET:-$$(cat $(CONSOLE_SECRET_FILE))}" $(BIN)/python -m console & \
+		echo "Staff console (docs/console.md): http://$(CONSOLE_HOST):$(CONSOLE_PORT)/"; \
+	fi; \
 	echo "Rasa server on http://localhost:$(RASA_PORT). Talk to it: curl -s localhost:$(RASA_PORT)/webhooks/rest/webhook -d '{\"sender\":\"me\",\"message\":\"hello\"}'"; \
 	echo "Demo clinic page with the chat widget: http://localhost:$(WEB_PORT)/"; \
 	SESSION_SECRET="$${SESSION_SECRET:-$$(cat $(SESSION_SECRET_FILE))}" $(WITH_SENDER_ID_KEY) \
@@ -154,6 +169,9 @@ cluster: $(MODEL) packages ## several Rasa servers behind nginx, sharing Postgre
 purge: $(BIN)/.installed $(SENDER_ID_KEY_FILE) ## delete stored conversations idle for more than RETENTION_DAYS days (default 30)
 	$(WITH_SENDER_ID_KEY) $(BIN)/python scripts/purge_conversations.py --older-than-days $(RETENTION_DAYS)
 
+console: $(BIN)/.installed $(CONSOLE_CHART) $(CONSOLE_SECRET_FILE) ## the staff console on CONSOLE_HOST:CONSOLE_PORT, read-only on the conversations (docs/console.md; needs CONSOLE_USERS)
+	CONSOLE_SECRET="$${CONSOLE_SECRET:-$$(cat $(CONSOLE_SECRET_FILE))}" $(BIN)/python -m console
+
 shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	if ! curl -s -o /dev/null localhost:$(ACTION_PORT)/health; then \
@@ -161,13 +179,13 @@ shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	fi; \
 	$(WITH_SENDER_ID_KEY) $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
-test-unit: $(SPACY_PIPELINE)/.built $(ENCODER)/.built ## unit and content tests (no trained model needed)
+test-unit: $(SPACY_PIPELINE)/.built $(ENCODER)/.built $(CONSOLE_CHART) ## unit and content tests (no trained model needed)
 	$(PYTEST) -m "not model" tests
 
 test-stories: $(MODEL) ## the test conversations must all pass
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
 
-test-model: $(MODEL) web packages ## NLU quality on the held-out set, and the end-to-end tests (REST, web widget in chromium, shell, the cluster)
+test-model: $(MODEL) web packages $(CONSOLE_CHART) ## NLU quality on the held-out set, and the end-to-end tests (REST, web widget in chromium, shell, the cluster)
 	$(PYTEST) -m model tests
 
 # Lighthouse (npm) in its own folder, so `make web` does not install it

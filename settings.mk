@@ -16,3 +16,5 @@ export LOCK_STORE_PORT ?= 6379
 export LOCK_STORE_DB ?= 1
 export LOCK_STORE_PASSWORD ?=
 export RETENTION_DAYS ?= 30
+export CONSOLE_HOST ?= 127.0.0.1
+export CONSOLE_PORT ?= 8010

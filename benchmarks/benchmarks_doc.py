@@ -116,8 +116,24 @@ def write(path: Path, project, stock, levels, args) -> Path:
         "",
         *machine.section(),
     ]
-    path.write_text("\n".join(lines))
+    path.write_text("\n".join(lines) + kept_console_section(path))
     return path
+
+
+# written by `python -m benchmarks.console_load --write` (the staff console's pages), kept by `make bench`
+CONSOLE_SECTION = "\n## Staff console pages\n"
+
+
+def kept_console_section(path: Path) -> str:
+    """The staff console's section at the end of the page as it is, so `make bench` does not drop it."""
+    text = path.read_text() if path.exists() else ""
+    return text[text.index(CONSOLE_SECTION):] if CONSOLE_SECTION in text else ""
+
+
+def with_console_section(page_text: str, section_lines) -> str:
+    """The page with its staff console section (at the end) replaced by section_lines."""
+    before = page_text.split(CONSOLE_SECTION)[0].rstrip("\n")
+    return before + "\n" + CONSOLE_SECTION + "\n" + "\n".join(section_lines) + "\n"
 
 
 def summary(project, stock) -> str:
