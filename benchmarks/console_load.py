@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Iterator, Tuple
 
 from benchmarks import benchmarks_doc
+from cluster.console import logged_in, running_console
 from cluster.processes import ROOT
 from privacy.tracker_store import PrivateSQLTrackerStore
-from tests.console.running import logged_in, running_console  # the console as its tests start it
 
 DAY = 24 * 60 * 60
 MESSAGES_PER_CONVERSATION = 5

@@ -11,11 +11,11 @@ import pytest
 import requests
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+from cluster.console import PASSWORD, csrf_of, environment, logged_in, refused_start, running_console
 from console.passwords import parse, verify
 from console.period import Period
 from tests.conftest import ROOT
 from tests.console.conversations import EMERGENCY, FALLBACK, GREET, STEP, Turn, forget, save
-from tests.console.running import PASSWORD, csrf_of, environment, logged_in, refused_start, running_console
 
 NOW = time.time()
 TODAY = datetime.now(timezone.utc).date().isoformat()

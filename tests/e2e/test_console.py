@@ -11,7 +11,7 @@ import requests
 from playwright import sync_api
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
-from tests.console.running import PASSWORD, running_console
+from cluster.console import PASSWORD, running_console
 from tests.e2e.servers import running_assistant
 from tests.e2e.test_web_widget import CHROMIUM, CHROMIUM_ARGS, Watched
 from tests.model_helpers import trained_model

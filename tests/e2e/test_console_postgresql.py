@@ -12,12 +12,12 @@ import pytest
 import sqlalchemy as sa
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
+from cluster.console import csrf_of, logged_in, running_console
 from cluster.postgres import PostgresServer
 from cluster.processes import free_port
 from console.store import StoreConfig, engine
 from privacy.tracker_store import PrivateSQLTrackerStore
 from tests.console.conversations import EMERGENCY, FALLBACK, GREET, KEY, STEP, Turn, forget, save
-from tests.console.running import csrf_of, logged_in, running_console
 
 pytestmark = pytest.mark.model
 

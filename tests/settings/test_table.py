@@ -18,8 +18,8 @@ READS = (re.compile(r'environ(?:\.get\(|\[|, )"([A-Z][A-Z0-9_]+)"'), re.compile(
          re.compile(r'(?m)^[A-Z_]*(?:VARIABLE|KEY|SECRET|TOKEN)[A-Z_]* = "([A-Z][A-Z0-9_]+)"'))
 # channels/env.py: each messaging app's variables, by the name of its credentials.yml field
 CHANNEL_FIELD = re.compile(r'"[a-z_-]+": \(?"([A-Z][A-Z0-9_]+)"')
-# set by the Makefile for Rasa, Sanic or tqdm, not by a clinic
-NOT_SETTINGS = {"SANIC_HOST", "SANIC_KEEP_ALIVE_TIMEOUT", "SQLALCHEMY_SILENCE_UBER_WARNING", "TQDM_DISABLE"}
+# set by the Makefile for Rasa, Sanic or tqdm, or the system's PATH passed on to a child process: not by a clinic
+NOT_SETTINGS = {"PATH", "SANIC_HOST", "SANIC_KEEP_ALIVE_TIMEOUT", "SQLALCHEMY_SILENCE_UBER_WARNING", "TQDM_DISABLE"}
 
 
 def variables_read() -> set:

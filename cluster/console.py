@@ -1,4 +1,5 @@
-"""The console as a real process on a free loopback port, for the tests (unit and e2e)."""
+"""The staff console as a real process on a free loopback port, for the tests and the benchmark
+(benchmarks/console_load.py), as cluster/assistant.py starts the assistant's servers."""
 import os
 import re
 import secrets
@@ -13,6 +14,7 @@ import requests
 from cluster.processes import ROOT, Process, free_port
 from console.passwords import hash_password
 
+# the one account of a console started here: for tests and benchmarks on loopback, never a deployment
 PASSWORD = "correct horse battery staple"
 HASHED = hash_password(PASSWORD)
 CONSOLE = [sys.executable, "-m", "console"]
