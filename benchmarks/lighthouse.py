@@ -3,7 +3,8 @@
 Lighthouse (npm, pinned in tools/lighthouse/package.json) drives Debian's chromium (CHROME_PATH)
 against the page served by webpage/server.py as `make run` serves it, its config.js pointing at a
 real Rasa server (cluster/assistant.py), once as a phone and once as a desktop. Reports go to
-results/lighthouse/, the scores to docs/accessibility.md; it exits 1 when a score is under its
+results/lighthouse/ (the scores in scores.md), and with --write (`make lighthouse`) to
+docs/accessibility.md (`make test` only checks them); it exits 1 when a score is under its
 minimum (accessibility 100: the figure the page must keep).
 """
 import argparse
@@ -86,6 +87,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.lighthouse", description=__doc__.splitlines()[0])
     parser.add_argument("--lighthouse", type=Path, default=LIGHTHOUSE)
     parser.add_argument("--model", type=Path, default=MODEL)
+    parser.add_argument("--write", action="store_true", help=f"write the scores to docs/{DOC.name}")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     web_port = free_port()
@@ -101,7 +103,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             server.shutdown()
             server.server_close()
     version = next(iter(results.values()))["lighthouseVersion"]
-    DOC.write_text(with_scores(DOC.read_text(encoding="utf-8"), scores_block(results, version)), encoding="utf-8")
+    block = scores_block(results, version)
+    (OUT / "scores.md").write_text(block + "\n", encoding="utf-8")
+    if args.write:
+        DOC.write_text(with_scores(DOC.read_text(encoding="utf-8"), block), encoding="utf-8")
     for form_factor, report in results.items():
         print(f"lighthouse {form_factor}: {scores(report)}")
     problems = below_minimum(results)
