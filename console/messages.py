@@ -63,8 +63,7 @@ class Message:
     @property
     def topic(self) -> Optional[str]:
         """The first step, topic or term answered (its response name without utter_)."""
-        return next((answer[len("utter_"):] for answer in self.answers
-                     if answer.startswith(TOPIC_PREFIXES) and answer not in FALLBACKS), None)
+        return topic(self.answers)
 
 
 def category(answers: Iterable[str]) -> str:
@@ -80,6 +79,12 @@ def category(answers: Iterable[str]) -> str:
     if any(answer.startswith(TOPIC_PREFIXES) for answer in answers):
         return "topic"
     return "other"
+
+
+def topic(answers: Iterable[str]) -> Optional[str]:
+    """The first step, topic or term answered (its response name without utter_)."""
+    return next((answer[len("utter_"):] for answer in answers
+                 if answer.startswith(TOPIC_PREFIXES) and answer not in FALLBACKS), None)
 
 
 def channel(sender_id: str, input_channel: Optional[str]) -> str:

@@ -67,7 +67,8 @@ JSON_FIELDS = {
 }
 
 
-def _light_event(row: Sequence[Any]) -> Event:
+def light_event(row: Sequence[Any]) -> Event:
+    """An event from (sender_id, type_name, timestamp, text, channel, utter_action): the light read."""
     sender_id, type_name, timestamp, text, channel, utter_action = row
     if type_name == "user":
         return Event(sender_id, type_name, timestamp, {"text": text, "input_channel": channel})
@@ -104,18 +105,54 @@ class ConversationStore:
                           "ORDER BY sender_id, id", types=list(EVENT_TYPES), start=start, end=end)
         return [_event(row) for row in rows]
 
+    def _light_columns(self) -> str:
+        """sender_id, type_name, timestamp, then the text and channel of user events and the utter_action of
+        bot events (no parse data, no bot texts)."""
+        fields = JSON_FIELDS[self.engine.dialect.name]
+        return (f"sender_id, type_name, timestamp, "
+                f"CASE WHEN type_name = 'user' THEN {fields['text']} END, "
+                f"CASE WHEN type_name = 'user' THEN {fields['channel']} END, "
+                f"CASE WHEN type_name = 'bot' THEN {fields['utter_action']} END")
+
     def answer_events_between(self, start: float, end: float) -> List[Event]:
         """events_between, with only the text and channel of user events and the utter_action of bot events
         (no parse data, no bot texts): what the overview, the safety view and the search for not-understood
         messages need, and much faster on a large store."""
-        fields = JSON_FIELDS[self.engine.dialect.name]
-        rows = self._rows(f"SELECT sender_id, type_name, timestamp, "
-                          f"CASE WHEN type_name = 'user' THEN {fields['text']} END, "
-                          f"CASE WHEN type_name = 'user' THEN {fields['channel']} END, "
-                          f"CASE WHEN type_name = 'bot' THEN {fields['utter_action']} END FROM events "
+        rows = self._rows(f"SELECT {self._light_columns()} FROM events "
                           "WHERE type_name IN :types AND timestamp >= :start AND timestamp < :end ORDER BY id",
                           types=list(EVENT_TYPES), start=start, end=end)
-        return [_light_event(row) for row in rows]
+        return [light_event(row) for row in rows]
+
+    # Reads by the primary key (`id`, increasing, the one index besides sender_id's) for console.derived:
+    # each light row is (id, sender_id, type_name, timestamp, text, channel, utter_action), every event type.
+
+    def light_rows_after(self, last_id: int) -> List[Sequence[Any]]:
+        """The light row of every event with id > last_id, in id order."""
+        return self._rows(f"SELECT id, {self._light_columns()} FROM events WHERE id > :last ORDER BY id", last=last_id)
+
+    def light_rows_of_senders(self, sender_ids: Iterable[str]) -> List[Sequence[Any]]:
+        """The light rows of every stored event of these conversations, in id order."""
+        senders = sorted(set(sender_ids))
+        rows = [row for first in range(0, len(senders), CHUNK)
+                for row in self._rows(f"SELECT id, {self._light_columns()} FROM events WHERE sender_id IN :senders",
+                                      senders=senders[first:first + CHUNK])]
+        return sorted(rows, key=lambda row: row[0])
+
+    def id_checksum(self, last_id: int) -> Tuple[int, int]:
+        """(how many, sum) of the stored ids up to last_id: it changes when any of them is deleted or added."""
+        (count, total), = self._rows("SELECT count(id), coalesce(sum(id), 0) FROM events WHERE id <= :last",
+                                     last=last_id)
+        return int(count), int(total)
+
+    def event_key(self, id_: int) -> Optional[Tuple[str, float]]:
+        """(sender_id, timestamp) of the event stored under this id, if any."""
+        rows = self._rows("SELECT sender_id, timestamp FROM events WHERE id = :id", id=id_)
+        return tuple(rows[0]) if rows else None
+
+    def event_keys_up_to(self, last_id: int) -> List[Tuple[int, str, float]]:
+        """(id, sender_id, timestamp) of every stored event up to last_id."""
+        return [tuple(row) for row in self._rows("SELECT id, sender_id, timestamp FROM events WHERE id <= :last",
+                                                 last=last_id)]
 
     def events_of(self, sender_ids: Iterable[str]) -> Iterator[Event]:
         """Every user and bot event of these conversations, each conversation's in order."""
