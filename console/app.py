@@ -12,8 +12,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
 
-from console import access_log, export, intents, marks, messages, review, stats
+from console import access_log, derived_reads, export, intents, marks, messages, review, stats
 from console.config import Config
+from console.derived import Derived
 from console.login_limits import LoginLimits
 from console.passwords import DUMMY, verify
 from console.period import BadPeriod, period
@@ -27,6 +28,7 @@ STATIC = {
     "console.js": (HERE / "static" / "console.js", "text/javascript"),
     "chart.umd.js": (HERE / "static" / "node_modules" / "chart.js" / "dist" / "chart.umd.js", "text/javascript"),
 }
+SAFETY = ("emergency", "medical_advice")
 PUBLIC = {"/login", "/static/console.css"}
 SESSION_COOKIE, LOGIN_COOKIE = "console_session", "console_login"
 HEADERS = {
@@ -55,6 +57,7 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
     sessions = Sessions(config.secret, config.session_seconds)
     limits = LoginLimits()
     staff_marks = marks.Marks(config.console_db)
+    derived = Derived(config.console_db)
     access_log.open_log(config.access_log)
     store = ConversationStore.open(config.store)
 
@@ -156,30 +159,32 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         path, content_type = STATIC[file_name]
         return response.raw(path.read_bytes(), content_type=content_type)
 
-    def period_messages(request: Request):
-        """The period asked for, and its messages with their answers' names (no parse data, no bot texts)."""
+    def synced_period(request: Request):
+        """The period asked for, with the console's own table of messages brought up to date (console.derived)."""
         shown = period({key: request.args.get(key) for key in ("from", "to")})
-        return shown, messages.messages(store.answer_events_between(shown.start, shown.end))
+        derived.sync(store)
+        return shown
 
     @app.get("/overview")
     async def overview(request: Request):
-        shown, found = period_messages(request)
+        shown = synced_period(request)
         viewed(request, "view", f"page=overview {shown.query()}")
-        result = stats.overview(found, shown)
+        result = derived_reads.overview(derived, shown)
         return page("overview.html", request, period=shown, result=result, chart=stats.chart_data(result),
                     labels=messages.CATEGORY_LABELS, columns=stats.CSV_COLUMNS)
 
     @app.get("/overview.csv")
     async def overview_csv(request: Request):
-        shown, found = period_messages(request)
+        shown = synced_period(request)
         viewed(request, "export", f"file=overview.csv {shown.query()}")
-        return response.text(stats.days_csv(stats.overview(found, shown)), content_type="text/csv; charset=utf-8",
+        return response.text(stats.days_csv(derived_reads.overview(derived, shown)), content_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="overview-{shown.first}-{shown.last}.csv"'})
 
     @app.get("/not-understood")
     async def not_understood(request: Request):
-        shown, found = period_messages(request)
+        shown = synced_period(request)
         viewed(request, "view", f"page=not-understood {shown.query()}")
+        found = derived_reads.messages_answered(derived, shown, messages.NOT_UNDERSTOOD)
         held = marks.current(staff_marks, store)
         newest = review.newest(found, shown.start, shown.end)
         total = sum(1 for m in found if review.is_not_understood(m) and shown.start <= m.timestamp < shown.end)
@@ -215,10 +220,10 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
 
     @app.get("/safety")
     async def safety(request: Request):
-        shown, found = period_messages(request)
+        shown = synced_period(request)
         viewed(request, "view", f"page=safety {shown.query()}")
-        fired = sorted((m for m in found if m.category in ("emergency", "medical_advice")
-                        and shown.start <= m.timestamp < shown.end), key=lambda m: -m.timestamp)
+        found = derived_reads.messages_answered(derived, shown, SAFETY)
+        fired = sorted(found, key=lambda m: -m.timestamp)
         return page("safety.html", request, period=shown, labels=messages.CATEGORY_LABELS,
                     emergencies=[m for m in fired if m.category == "emergency"],
                     referrals=[m for m in fired if m.category == "medical_advice"])
