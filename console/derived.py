@@ -12,10 +12,9 @@ read. Before each page it brings them up to date (``Derived.sync``):
 - deleted events ("forget me", ``make purge``), events committed late under a lower id, and ids given
   again (SQLite reuses the highest ids once they are deleted): first, the count and sum of the store's
   ids up to that highest id, and the event stored under it, are compared with the console's own (reads
-  of the primary key). When they differ, the console reads (id, sender_id, timestamp) of every stored
-  event up to that id, and each conversation whose events differ is read again from the store (by
-  sender_id, indexed) or, if it is no longer stored, dropped. That read is the one slow step, once
-  after each deletion.
+  of the primary key). When they differ, the count and sum of each conversation's ids are compared
+  (the store's sender_id index holds both), and each conversation that differs is read again from the
+  store (by sender_id, indexed) or, if it is no longer stored, dropped.
 
 So a page never shows a deleted message nor misses a stored one. The first sync (an empty
 CONSOLE_DB) reads the whole store once.
@@ -87,10 +86,16 @@ def _unchanged(connection: sqlite3.Connection, store: ConversationStore, top: Se
 
 def _reconcile(connection: sqlite3.Connection, store: ConversationStore, last: int) -> int:
     """Read again (or drop) every conversation whose events up to id `last` differ from the console's;
-    how many."""
-    stored = set(store.event_keys_up_to(last))
-    held = set(connection.execute("SELECT id, sender_id, timestamp FROM seen"))
-    senders = {sender_id for _, sender_id, _ in stored ^ held}
+    how many. Conversations are compared by the count and sum of their ids (the store's sender_id index
+    holds both); if none differs, the same ids were given again to the same conversation, and every event's
+    (id, sender_id, timestamp) is compared."""
+    stored = {sender_id: (count, total) for sender_id, count, total in store.sender_checksums(last)}
+    held = {sender_id: (count, total) for sender_id, count, total in connection.execute(
+        "SELECT sender_id, count(id), sum(id) FROM seen GROUP BY sender_id")}
+    senders = {sender_id for sender_id in stored.keys() | held.keys() if stored.get(sender_id) != held.get(sender_id)}
+    if not senders:
+        events = set(store.event_keys_up_to(last)) ^ set(connection.execute("SELECT id, sender_id, timestamp FROM seen"))
+        senders = {sender_id for _, sender_id, _ in events}
     _redo(connection, store, senders, last)
     return len(senders)
 

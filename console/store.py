@@ -144,6 +144,11 @@ class ConversationStore:
                                      last=last_id)
         return int(count), int(total)
 
+    def sender_checksums(self, last_id: int) -> List[Tuple[str, int, int]]:
+        """(sender_id, how many, sum) of the stored ids up to last_id, for each conversation."""
+        return [(row[0], int(row[1]), int(row[2])) for row in self._rows(
+            "SELECT sender_id, count(id), sum(id) FROM events WHERE id <= :last GROUP BY sender_id", last=last_id)]
+
     def event_key(self, id_: int) -> Optional[Tuple[str, float]]:
         """(sender_id, timestamp) of the event stored under this id, if any."""
         rows = self._rows("SELECT sender_id, timestamp FROM events WHERE id = :id", id=id_)

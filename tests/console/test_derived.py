@@ -132,6 +132,19 @@ def test_ids_given_again_after_a_deletion_are_read_again(stored):
     assert overview(derived, PERIOD).totals == {"conversations": 2, "messages": 5}
 
 
+def test_the_same_ids_given_again_to_the_same_conversation_are_read_again(stored):
+    db, store, derived = stored
+    derived.sync(store)
+    ids = sqlite3.connect(db).execute("SELECT sender_id, id FROM events ORDER BY id").fetchall()
+    forget(db, "web:b")  # "forget me", then the same patient (the same stored id) writes again at once
+    save(db, "web:b", [Turn("can I shower", "nlu_fallback", ["utter_out_of_scope"]), Turn("stent", "ask_stent", STENT)],
+         DAY1 + 900, channel="socketio")
+    assert sqlite3.connect(db).execute("SELECT sender_id, id FROM events ORDER BY id").fetchall() == ids
+    assert derived.sync(store).redone == 1
+    assert [m.text for m in messages_answered(derived, PERIOD, NOT_UNDERSTOOD)] == ["sky on mars", "can I shower"]
+    assert messages_answered(derived, PERIOD, ("emergency", "medical_advice")) == []
+
+
 def test_the_store_is_not_written(stored):
     db, store, derived = stored
     before = sqlite3.connect(db).execute("SELECT count(*), max(id) FROM events").fetchone()
