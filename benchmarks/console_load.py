@@ -3,9 +3,11 @@
 Generates a SQLite store of N patient messages (default 100,000; rows shaped as the project's tracker
 store writes them: session start, user event with parse data and intent ranking, featurization,
 actions, bot events with their utter_action) in a temporary folder (never committed), starts
-`python -m console` on loopback against it, logs in and times each page over the whole period, a few
-times. Prints the figures as a Markdown table; with --write, also as the "Staff console pages" section
-at the end of docs/benchmarks.md (which `make bench` keeps).
+`python -m console` on loopback against it, logs in, loads the overview once with the console's own
+database empty (the first load, timed apart), times each page over the whole period a few times, then
+deletes a conversation and times the next page (timed apart too). Prints the figures as a Markdown
+table; with --write, also as the "Staff console pages" section at the end of docs/benchmarks.md
+(which `make bench` keeps).
 
 Usage: python -m benchmarks.console_load [--messages N] [--days D] [--runs R] [--write]
 """
@@ -100,6 +102,19 @@ def main(argv=None) -> int:
     return 0
 
 
+def _timed(client, url: str) -> float:
+    started = time.perf_counter()
+    reply = client.get(url)
+    assert reply.status_code == 200, reply.text[:500]
+    return time.perf_counter() - started
+
+
+def _forget_one(db: Path) -> None:
+    """Delete the newest conversation, as "forget me" does (the console must stop showing it)."""
+    with sqlite3.connect(db) as connection:
+        connection.execute("DELETE FROM events WHERE sender_id = (SELECT sender_id FROM events ORDER BY id DESC LIMIT 1)")
+
+
 def measure(args) -> list:
     with tempfile.TemporaryDirectory(prefix="console-bench-") as scratch:
         db = Path(scratch) / "conversations.db"
@@ -111,20 +126,25 @@ def measure(args) -> list:
             client = logged_in(base)
             to = time.strftime("%Y-%m-%d", time.gmtime())
             first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - args.days * DAY))
+            period = f"?from={first}&to={to}"
+            cold = _timed(client, f"{base}/overview{period}")
             table += [f"| page (period {first} to {to}) | median | slowest |", "|---|---|---|"]
             medians = []
             for page in ("/overview", "/overview.csv", "/not-understood", "/safety", "/export.yml"):
-                timings = []
-                for _ in range(args.runs):
-                    started = time.perf_counter()
-                    reply = client.get(f"{base}{page}?from={first}&to={to}")
-                    timings.append(time.perf_counter() - started)
-                    assert reply.status_code == 200, reply.text[:500]
+                timings = [_timed(client, f"{base}{page}{period}") for _ in range(args.runs)]
                 table.append(f"| `{page}` | {statistics.median(timings) * 1000:,.0f} ms | {max(timings) * 1000:,.0f} ms |")
                 medians.append(statistics.median(timings))
+            _forget_one(db)
+            after_delete = _timed(client, f"{base}/overview{period}")
+            console_db = (Path(scratch) / "console.db").stat().st_size / 2 ** 20
     slow = sum(1 for median in medians if median >= GOAL_SECONDS)
-    return table + ["", f"Goal (every page under {GOAL_SECONDS:g} s): "
-                    + ("met." if not slow else f"not met ({slow} of {len(medians)} pages slower).")]
+    return table + [
+        "", f"Once, not counted above: `/overview` first, with the console's own database empty (it reads the whole "
+        f"store once): {cold * 1000:,.0f} ms; the first page after a conversation is deleted (it reads the store's "
+        f"ids to find what went): {after_delete * 1000:,.0f} ms. The console's database: {console_db:,.0f} MiB.",
+        "", f"Goal (every page under {GOAL_SECONDS:g} s, once the console's database is filled): "
+        + ("met." if not slow else f"not met ({slow} of {len(medians)} pages slower).")
+        + ("" if max(cold, after_delete) < GOAL_SECONDS else " The first load and the page after a deletion are slower.")]
 
 
 if __name__ == "__main__":
