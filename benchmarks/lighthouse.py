@@ -13,14 +13,13 @@ import os
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
 from cluster.assistant import running_assistant
 from cluster.processes import ROOT, free_port
 from webpage.config import config_js
-from webpage.server import make_server
+from webpage.server import serving
 
 OUT = ROOT / "results" / "lighthouse"
 DOC = ROOT / "docs" / "accessibility.md"
@@ -94,14 +93,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     origin = f"http://127.0.0.1:{web_port}"
     results = {}
     with running_assistant(args.model, rasa_args=["--cors", origin]) as rasa_url:
-        server = make_server(ROOT / "web", web_port, overrides={"/config.js": config_js(rasa_url).encode()})
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        try:
+        with serving(ROOT / "web", web_port, overrides={"/config.js": config_js(rasa_url).encode()}):
             for form_factor in FORM_FACTORS:
                 results[form_factor] = run(args.lighthouse, origin + "/", form_factor, OUT / f"{form_factor}.json")
-        finally:
-            server.shutdown()
-            server.server_close()
     version = next(iter(results.values()))["lighthouseVersion"]
     block = scores_block(results, version)
     (OUT / "scores.md").write_text(block + "\n", encoding="utf-8")

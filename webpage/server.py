@@ -20,12 +20,13 @@ import hashlib
 import mimetypes
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Mapping, Optional, Tuple
+from typing import Dict, Iterator, Mapping, Optional, Tuple
 from urllib.parse import unquote, urlsplit
 
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -204,3 +205,17 @@ def make_server(directory: Path, port: int = 0, host: str = "127.0.0.1",
     server = ThreadingHTTPServer((host, port), partial(Handler, site=Site(directory, overrides), quiet=quiet))
     server.daemon_threads = True
     return server
+
+
+@contextmanager
+def serving(directory: Path, port: int = 0, overrides: Optional[Mapping[str, bytes]] = None) -> Iterator[str]:
+    """Serve directory on 127.0.0.1:port (0: a free one) in a thread; yield the base URL, then stop."""
+    server = make_server(directory, port, overrides=overrides)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -8,7 +8,7 @@ from typing import Dict, Iterator, Optional
 
 from cluster import assistant
 from cluster.processes import free_port  # noqa: F401 (the tests take it from here)
-from webpage.server import make_server
+from webpage.server import serving
 
 # The tests are one client (127.0.0.1) talking for many patients: the per-client rate limit is
 # off unless a test sets it (tests/e2e/test_rate_limits.py); the per-conversation one keeps its default.
@@ -31,15 +31,8 @@ def serving_web_page(web_dir: Path, config_js: str, port: Optional[int] = None) 
     """Serve web_dir as `make run` does (python -m webpage: gzip, ETag, 304s), with the test's
     config.js instead of the generated one, on a loopback port (free if not given), in a thread;
     yield the base URL."""
-    server = make_server(web_dir, port or 0, overrides={"/config.js": config_js.encode()})
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serving(web_dir, port or 0, overrides={"/config.js": config_js.encode()}) as base:
+        yield base
 
 
 class HeldRelay:

@@ -3,15 +3,13 @@ import gzip
 import os
 import subprocess
 import sys
-import threading
 import time
-from contextlib import contextmanager
 
 import pytest
 import requests
 
 from tests.conftest import ROOT
-from webpage.server import accepts_gzip, make_server, not_modified
+from webpage.server import accepts_gzip, make_server, not_modified, serving
 
 SCRIPT = "console.log('the chat');\n" * 200  # 5 KB of JavaScript
 
@@ -26,18 +24,6 @@ def site(tmp_path):
     (tmp_path / "node_modules" / "widget" / "index.js").write_text(SCRIPT)
     (tmp_path.parent / "secret.txt").write_text("outside")
     return tmp_path
-
-
-@contextmanager
-def serving(directory, **options):
-    server = make_server(directory, **options)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def get(url, **headers):
