@@ -13,7 +13,7 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from cluster.console import PASSWORD, running_console
 from tests.e2e.servers import running_assistant
-from tests.e2e.test_web_widget import CHROMIUM, CHROMIUM_ARGS, Watched
+from tests.e2e.test_web_widget import Watched
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -49,14 +49,6 @@ def console(tmp_path_factory):
         yield {"url": base, "db": db, "scratch": scratch}
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def log_in(page, base, password=PASSWORD):
     page.goto(base + "/login")
     page.fill("input[name=user]", "alice")
@@ -64,8 +56,8 @@ def log_in(page, base, password=PASSWORD):
     page.click("button[type=submit]")
 
 
-def test_staff_see_the_days_numbers_mark_a_message_and_export_it(console, chromium, tmp_path):
-    watched = Watched(chromium, accept_downloads=True)
+def test_staff_see_the_days_numbers_mark_a_message_and_export_it(console, browser, tmp_path):
+    watched = Watched(browser, accept_downloads=True)
     page, base = watched.page, console["url"]
     try:
         page.goto(base + "/overview")  # a direct URL without login lands on the login page
@@ -130,9 +122,9 @@ def test_staff_see_the_days_numbers_mark_a_message_and_export_it(console, chromi
         watched.close()
 
 
-def test_an_expired_session_is_sent_back_to_the_login_page(console, chromium):
+def test_an_expired_session_is_sent_back_to_the_login_page(console, browser):
     with running_console(console["db"], console["scratch"], {"CONSOLE_SESSION_MINUTES": "0.05"}) as base:
-        watched = Watched(chromium)
+        watched = Watched(browser)
         try:
             log_in(watched.page, base)
             assert watched.page.url == base + "/overview"

@@ -59,14 +59,6 @@ def site(tmp_path_factory):
         )
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 class Watched:
     """A page whose dialogs, script errors and requests beyond loopback are recorded."""
 
