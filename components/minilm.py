@@ -238,7 +238,7 @@ class MiniLM:
 
         return lambda ids, mask: forward(ids, mask).numpy()
 
-    def _run(self, texts: Texts, batch_size: int, keep_hidden: bool
+    def _run(self, texts: Texts, batch_size: int, keep_hidden: bool, in_numpy: bool = False
              ) -> Tuple[np.ndarray, List[Optional[Encoded]]]:
         if isinstance(texts, str):
             raise TypeError("encode() takes a list of texts, not one text")
@@ -247,7 +247,7 @@ class MiniLM:
         details: List[Optional[Encoded]] = [None] * len(texts)
         for chunk in _batches([len(encoding.ids) for encoding in encodings], batch_size):
             ids, mask = padded([encodings[i].ids for i in chunk])
-            hidden = self._graph(ids, mask)
+            hidden = self._forward(ids, mask) if in_numpy else self._graph(ids, mask)
             # mean over the real tokens ([CLS] and [SEP] included, as sentence-transformers
             # does), then unit length
             pooled = (hidden * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1e-9)
@@ -264,12 +264,14 @@ class MiniLM:
                     )
         return embeddings, details
 
-    def encode(self, texts: Texts, batch_size: int = 32) -> np.ndarray:
+    def encode(self, texts: Texts, batch_size: int = 32, in_numpy: bool = False) -> np.ndarray:
         """Sentence embeddings, shape (len(texts), 384), float32, each of length 1.
 
-        Texts longer than 256 wordpieces are cut there (as sentence-transformers does).
+        Texts longer than 256 wordpieces are cut there (as sentence-transformers does). ``in_numpy``:
+        the plain numpy forward pass, without loading TensorFlow (for a process that has no other use
+        for it, such as the staff console: about 6 ms a short text in batches of 32 here).
         """
-        return self._run(texts, batch_size, keep_hidden=False)[0]
+        return self._run(texts, batch_size, keep_hidden=False, in_numpy=in_numpy)[0]
 
     def encode_detailed(self, texts: Texts, batch_size: int = 32) -> List[Encoded]:
         """Like :meth:`encode`, with each text's wordpieces, their spans and hidden states."""
