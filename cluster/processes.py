@@ -20,11 +20,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_ok(url: str) -> Callable[[], bool]:
-    """A readiness check: GET url answers 200."""
+def http_ok(url: str, headers: Optional[Dict[str, str]] = None) -> Callable[[], bool]:
+    """A readiness check: GET url (with these headers) answers 200."""
     def check() -> bool:
         try:
-            return requests.get(url, timeout=2).status_code == 200
+            return requests.get(url, headers=headers, timeout=2).status_code == 200
         except requests.RequestException:
             return False
     return check
@@ -82,9 +82,9 @@ class Process:
             time.sleep(0.5)
         raise RuntimeError(f"{self.name} not up after {timeout}s:\n{self.output()}")
 
-    def wait_until_up(self, url: str, timeout: float = 180) -> None:
-        """Wait until GET url answers 200."""
-        self.wait_until(http_ok(url), timeout)
+    def wait_until_up(self, url: str, timeout: float = 180, headers: Optional[Dict[str, str]] = None) -> None:
+        """Wait until GET url (with these headers) answers 200."""
+        self.wait_until(http_ok(url, headers), timeout)
 
     def stop(self) -> None:
         if self.popen.poll() is None:

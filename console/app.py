@@ -3,7 +3,15 @@
 Every route but the login page (and its stylesheet) needs a session; every POST needs the
 session's CSRF token (the login form its own signed one); each view, mark and export is written
 to the access log. The conversation store is only read.
+
+With the single sign-on proxy (CONSOLE_TRUSTED_USER_HEADER, console.proxy_users), there is no password
+login: every request must come from the trusted proxy, which names the user; the console starts a
+session for that user (its CSRF token, its lifetime) and refuses anything else with 403.
+
+The console's own table of messages is kept up to date in the background (console.sync); each page says
+whether it is complete.
 """
+import logging
 import secrets
 from pathlib import Path
 from typing import Optional
@@ -12,7 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sanic import Sanic, response
 from sanic.request import Request
 
-from console import access_log, derived_reads, export, intents, marks, messages, review, stats
+from console import access_log, derived_reads, export, intents, marks, messages, review, similar, stats
 from console.config import Config
 from console.derived import Derived
 from console.login_limits import LoginLimits
@@ -21,8 +29,10 @@ from console.period import BadPeriod, period
 from console.sessions import Session, Sessions
 from console.signing import sign, unsign
 from console.store import ConversationStore, StoreError
+from console.sync import Syncer
 
 HERE = Path(__file__).resolve().parent
+LOGGER = logging.getLogger("console.sync")
 STATIC = {
     "console.css": (HERE / "static" / "console.css", "text/css"),
     "console.js": (HERE / "static" / "console.js", "text/javascript"),
@@ -60,10 +70,27 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
     derived = Derived(config.console_db)
     access_log.open_log(config.access_log)
     store = ConversationStore.open(config.store)
+    embedder = similar.Embedder(derived)
+    syncer = Syncer(derived, store, config.sync_seconds, staff_marks, after_sync=embedder.embed_pending)
+
+    @app.before_server_start
+    async def first_step(app_, loop):
+        """One step of the first fill before the port opens (a small store is then read whole), the rest
+        in the background."""
+        try:
+            syncer.step()
+        except Exception as failure:  # the thread tries again; pages say the table is partial
+            LOGGER.warning("console: the first sync failed (%s); the background sync tries again", failure)
+        syncer.start()
+
+    @app.before_server_stop
+    async def stop_sync(app_, loop):
+        syncer.stop()
 
     def page(template: str, request: Request, status: int = 200, **values) -> response.HTTPResponse:
         session: Optional[Session] = request.ctx.session
-        return response.html(templates.get_template(template).render(session=session, **values), status=status)
+        return response.html(templates.get_template(template).render(session=session, sso=config.trusted is not None,
+                                                                     **values), status=status)
 
     def set_cookie(reply: response.HTTPResponse, name_: str, value: str, max_age: int) -> None:
         reply.cookies[name_] = value
@@ -78,9 +105,30 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
     def viewed(request: Request, action: str, detail: str = "") -> None:
         access_log.record(request.ctx.session.user, action, _client(request), detail)
 
+    def proxied(request: Request) -> Optional[response.HTTPResponse]:
+        """SSO mode: the session of the user the trusted proxy names (started if need be), or a refusal."""
+        user, refused = config.trusted.user_of(_client(request), request.headers)
+        if user is None:
+            request.ctx.session = None
+            access_log.record(None, f"refused-{refused}", _client(request), request.path)
+            return error(request, 403, "This console is reached only through the clinic's sign-on.")
+        if request.ctx.session is None or request.ctx.session.user != user:
+            sessions.end(request.cookies.get(SESSION_COOKIE))  # another user's session ends here
+            request.ctx.started = sessions.start(user)
+            request.ctx.session = sessions.get(request.ctx.started)
+            access_log.record(user, "login-sso", _client(request))
+        return None
+
     @app.on_request
     async def require_login(request: Request):
         request.ctx.session = sessions.get(request.cookies.get(SESSION_COOKIE))
+        request.ctx.started = None
+        if config.trusted is not None:
+            refusal = proxied(request)
+            if refusal is not None:
+                return refusal
+            if request.path == "/login":
+                return response.redirect("/overview", status=303)
         if request.path in PUBLIC:
             return None
         if request.ctx.session is None:
@@ -97,6 +145,8 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
     async def security_headers(request: Request, reply: response.HTTPResponse):
         for header, value in HEADERS.items():
             reply.headers.setdefault(header, value)
+        if getattr(request.ctx, "started", None) and SESSION_COOKIE not in reply.cookies:
+            set_cookie(reply, SESSION_COOKIE, request.ctx.started, int(config.session_seconds) + 1)
 
     @app.exception(BadPeriod, marks.BadMark)
     async def bad_input(request: Request, exception: Exception):
@@ -160,9 +210,10 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         return response.raw(path.read_bytes(), content_type=content_type)
 
     def synced_period(request: Request):
-        """The period asked for, with the console's own table of messages brought up to date (console.derived)."""
+        """The period asked for, and the console's own table of messages brought up to date (console.sync):
+        its status says whether it is complete (every page shows it)."""
         shown = period({key: request.args.get(key) for key in ("from", "to")})
-        derived.sync(store)
+        request.ctx.sync = syncer.refresh()
         return shown
 
     @app.get("/overview")
@@ -170,12 +221,17 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         shown = synced_period(request)
         viewed(request, "view", f"page=overview {shown.query()}")
         result = derived_reads.overview(derived, shown)
-        return page("overview.html", request, period=shown, result=result, chart=stats.chart_data(result),
+        return page("overview.html", request, period=shown, sync=request.ctx.sync, result=result,
+                    chart=stats.chart_data(result),
                     labels=messages.CATEGORY_LABELS, columns=stats.CSV_COLUMNS)
 
     @app.get("/overview.csv")
     async def overview_csv(request: Request):
         shown = synced_period(request)
+        if not request.ctx.sync.complete:
+            return error(request, 503, f"The console is still reading the conversation store for the first time "
+                                       f"({request.ctx.sync.percent:.0f}% read): the table would be partial. "
+                                       "Try again in a minute.")
         viewed(request, "export", f"file=overview.csv {shown.query()}")
         return response.text(stats.days_csv(derived_reads.overview(derived, shown)), content_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="overview-{shown.first}-{shown.last}.csv"'})
@@ -189,9 +245,12 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         newest = review.newest(found, shown.start, shown.end)
         total = sum(1 for m in found if review.is_not_understood(m) and shown.start <= m.timestamp < shown.end)
         conversations = messages.messages(store.events_of({m.sender_id for m in newest}))
-        return page("not_understood.html", request, period=shown, intents=intents.intents(), shown=len(newest),
-                    total=total, kinds=marks.KIND_LABELS, labels=messages.CATEGORY_LABELS,
-                    groups=review.groups(conversations, held, shown.start, shown.end, {m.key for m in newest}))
+        vectors = similar.vectors_of(derived, {m.key for m in newest})
+        return page("not_understood.html", request, period=shown, sync=request.ctx.sync, intents=intents.intents(),
+                    shown=len(newest), total=total, kinds=marks.KIND_LABELS, labels=messages.CATEGORY_LABELS,
+                    by_wording=len(newest) - len(vectors), grouping_off=embedder.problem,
+                    threshold=similar.THRESHOLD,
+                    groups=review.groups(conversations, held, shown.start, shown.end, {m.key for m in newest}, vectors))
 
     @app.post("/marks")
     async def mark(request: Request):
@@ -224,7 +283,7 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         viewed(request, "view", f"page=safety {shown.query()}")
         found = derived_reads.messages_answered(derived, shown, SAFETY)
         fired = sorted(found, key=lambda m: -m.timestamp)
-        return page("safety.html", request, period=shown, labels=messages.CATEGORY_LABELS,
+        return page("safety.html", request, period=shown, sync=request.ctx.sync, labels=messages.CATEGORY_LABELS,
                     emergencies=[m for m in fired if m.category == "emergency"],
                     referrals=[m for m in fired if m.category == "medical_advice"])
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Dict, Mapping, Optional
 
 import settings
-from console import passwords
+from console import passwords, proxy_users
 from console.store import StoreConfig
 
 MIN_SECRET_LENGTH = 32
@@ -34,6 +34,8 @@ class Config:
     console_db: Path
     access_log: Path
     store: StoreConfig
+    sync_seconds: float = 30.0
+    trusted: Optional[proxy_users.Trusted] = None  # the clinic's SSO proxy names the user; no password login
 
 
 def _secret(environ: Mapping[str, str]) -> bytes:
@@ -93,16 +95,37 @@ def store_config(environ: Mapping[str, str]) -> StoreConfig:
                        user=user or None, password=settings.value("CONSOLE_STORE_PASSWORD", environ) or None)
 
 
+def trusted_proxy(environ: Mapping[str, str]) -> Optional[proxy_users.Trusted]:
+    """The single sign-on proxy mode (CONSOLE_TRUSTED_USER_HEADER set), or None (the default)."""
+    header = settings.value("CONSOLE_TRUSTED_USER_HEADER", environ)
+    if not header:
+        return None
+    if not re.match(r"^[A-Za-z0-9-]{1,64}$", header):
+        raise ConfigError(f"CONSOLE_TRUSTED_USER_HEADER must be a header name such as X-Remote-User, not {header[:64]!r}")
+    try:
+        proxies = proxy_users.networks(settings.value("CONSOLE_TRUSTED_PROXIES", environ))
+    except proxy_users.BadProxySetting as error:
+        raise ConfigError(str(error)) from None
+    secret = settings.value("CONSOLE_TRUSTED_PROXY_SECRET", environ)
+    if secret and len(secret) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"CONSOLE_TRUSTED_PROXY_SECRET is too short ({len(secret)} characters): at least "
+                          f"{MIN_SECRET_LENGTH}, or leave it unset")
+    return proxy_users.Trusted(header=header, proxies=proxies, secret=secret or None)
+
+
 def from_environment(environ: Optional[Mapping[str, str]] = None) -> Config:
     environ = os.environ if environ is None else environ
+    trusted = trusted_proxy(environ)
     return Config(
         host=settings.value("CONSOLE_HOST", environ),
         port=int(_number("CONSOLE_PORT", settings.value("CONSOLE_PORT", environ), int)),
         secret=_secret(environ),
-        users=parse_users(settings.value("CONSOLE_USERS", environ)),
+        users={} if trusted else parse_users(settings.value("CONSOLE_USERS", environ)),
         session_seconds=_number("CONSOLE_SESSION_MINUTES", settings.value("CONSOLE_SESSION_MINUTES", environ)) * 60,
         https=settings.value("CONSOLE_HTTPS", environ) == "1",
         console_db=Path(settings.value("CONSOLE_DB", environ)),
         access_log=Path(settings.value("CONSOLE_ACCESS_LOG", environ)),
         store=store_config(environ),
+        sync_seconds=_number("CONSOLE_SYNC_SECONDS", settings.value("CONSOLE_SYNC_SECONDS", environ)),
+        trusted=trusted,
     )

@@ -17,7 +17,11 @@ read. Before each page it brings them up to date (``Derived.sync``):
   store (by sender_id, indexed) or, if it is no longer stored, dropped.
 
 So a page never shows a deleted message nor misses a stored one. The first sync (an empty
-CONSOLE_DB) reads the whole store once.
+CONSOLE_DB) reads the whole store once, in steps of at most ``limit`` events (``sync(store, limit)``,
+console.sync runs them in the background and says how far it has got: ``Derived.progress``).
+
+The table also holds, for the not-understood messages, their sentence embedding (console.similar), so
+it goes with its message when a conversation is deleted.
 """
 import sqlite3
 from contextlib import closing
@@ -33,7 +37,7 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS seen_sender ON seen (sender_id)",
     """CREATE TABLE IF NOT EXISTS messages (
         id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, timestamp REAL NOT NULL, text TEXT NOT NULL,
-        channel TEXT NOT NULL, answers TEXT NOT NULL, category TEXT NOT NULL, topic TEXT)""",
+        channel TEXT NOT NULL, answers TEXT NOT NULL, category TEXT NOT NULL, topic TEXT, embedding BLOB)""",
     "CREATE INDEX IF NOT EXISTS messages_timestamp ON messages (timestamp)",
     "CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_id, id)",
 ]
@@ -57,23 +61,38 @@ class Derived:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self.connect()) as connection, connection:
+            connection.execute("PRAGMA journal_mode=WAL")  # pages read while the background sync writes
             for statement in SCHEMA:
                 connection.execute(statement)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(messages)")}
+            if "embedding" not in columns:  # a CONSOLE_DB made before embeddings were kept
+                connection.execute("ALTER TABLE messages ADD COLUMN embedding BLOB")
 
     def connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path)
+        return sqlite3.connect(self.path, timeout=30)
 
-    def sync(self, store: ConversationStore) -> Synced:
-        """Bring the console's rows up to date with the store: deleted or changed ids first, then new ids."""
+    def sync(self, store: ConversationStore, limit: Optional[int] = None) -> Synced:
+        """Bring the console's rows up to date with the store: deleted or changed ids first, then new ids
+        (at most `limit` of them: `read == limit` means there may be more)."""
         with closing(self.connect()) as connection, connection:
-            top = connection.execute("SELECT id, sender_id, timestamp FROM seen ORDER BY id DESC LIMIT 1").fetchone()
-            last = top[0] if top else 0
+            last = self.last_read(connection)
             redone = 0
-            if top and not _unchanged(connection, store, top):
-                redone = _reconcile(connection, store, last)
-            new = store.light_rows_after(last)
+            if last and not _unchanged(connection, store, last):
+                redone = _reconcile(connection, store, last[0])
+            new = store.light_rows_after(last[0] if last else 0, limit)
             _apply(connection, new)
             return Synced(read=len(new), redone=redone)
+
+    @staticmethod
+    def last_read(connection: sqlite3.Connection) -> Optional[Tuple[int, str, float]]:
+        """(id, sender_id, timestamp) of the highest stored event read so far."""
+        return connection.execute("SELECT id, sender_id, timestamp FROM seen ORDER BY id DESC LIMIT 1").fetchone()
+
+    def progress(self) -> Tuple[int, int]:
+        """(how many events read, the highest id read)."""
+        with closing(self.connect()) as connection:
+            count, top = connection.execute("SELECT count(*), coalesce(max(id), 0) FROM seen").fetchone()
+        return int(count), int(top)
 
 
 def _unchanged(connection: sqlite3.Connection, store: ConversationStore, top: Sequence) -> bool:
@@ -140,7 +159,8 @@ def _apply(connection: sqlite3.Connection, rows: Iterable[Sequence]) -> None:
                 answers.append(utter_action)
                 answered[message_id] = answers
     connection.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?, ?)", seen)
-    connection.executemany("INSERT OR REPLACE INTO messages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    connection.executemany("INSERT OR REPLACE INTO messages (id, sender_id, timestamp, text, channel, answers, category, topic) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            [(*row, *_answered(answered.pop(row[0], []))) for row in added])
     connection.executemany("UPDATE messages SET answers = ?, category = ?, topic = ? WHERE id = ?",
                            [(*_answered(answers), id_) for id_, answers in answered.items()])

@@ -126,9 +126,17 @@ class ConversationStore:
     # Reads by the primary key (`id`, increasing, the one index besides sender_id's) for console.derived:
     # each light row is (id, sender_id, type_name, timestamp, text, channel, utter_action), every event type.
 
-    def light_rows_after(self, last_id: int) -> List[Sequence[Any]]:
-        """The light row of every event with id > last_id, in id order."""
-        return self._rows(f"SELECT id, {self._light_columns()} FROM events WHERE id > :last ORDER BY id", last=last_id)
+    def light_rows_after(self, last_id: int, limit: Optional[int] = None) -> List[Sequence[Any]]:
+        """The light row of every event with id > last_id (the first `limit` of them), in id order."""
+        query = f"SELECT id, {self._light_columns()} FROM events WHERE id > :last ORDER BY id"
+        if limit is None:
+            return self._rows(query, last=last_id)
+        return self._rows(query + " LIMIT :limit", last=last_id, limit=limit)
+
+    def top_id(self) -> int:
+        """The highest stored id (0 for an empty store)."""
+        (top,), = self._rows("SELECT coalesce(max(id), 0) FROM events")
+        return int(top)
 
     def light_rows_of_senders(self, sender_ids: Iterable[str]) -> List[Sequence[Any]]:
         """The light rows of every stored event of these conversations, in id order."""

@@ -2,6 +2,7 @@
 nothing without login, CSRF on every POST, rate-limited logins, expiring sessions, logout, the
 access log, the pages, marks and exports."""
 import re
+import sqlite3
 import subprocess
 import sys
 import time
@@ -184,3 +185,51 @@ def test_hash_password_prints_a_hash_that_verifies():
     short = subprocess.run([sys.executable, "-m", "console", "hash-password"], input="short\n", cwd=ROOT,
                            capture_output=True, text=True, timeout=60)
     assert short.returncode == 2 and "at least 12 characters" in short.stderr and short.stdout == ""
+
+
+def _eventually(check, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return check()
+
+
+def test_forget_me_leaves_the_consoles_copy_without_any_page_view(tmp_path):
+    db = tmp_path / "conversations.db"
+    save(db, "rest:dora", [Turn("my name is [name], can I swim?", "nlu_fallback", FALLBACK)], NOW - 60)
+    save(db, "rest:ed", [Turn("what colour is the sky", "nlu_fallback", FALLBACK)], NOW - 30)
+    copy = tmp_path / "console.db"
+    texts = lambda: {text for text, in sqlite3.connect(copy).execute("SELECT text FROM messages")}  # noqa: E731
+    with running_console(db, tmp_path, {"CONSOLE_SYNC_SECONDS": "0.2"}) as base:
+        client = logged_in(base)
+        page = client.get(f"{base}/not-understood?from={TODAY}&to={TODAY}").text
+        sender, timestamp = re.search(r'name="sender" value="([^"]+)">\s*<input type="hidden" name="timestamp" '
+                                      r'value="([^"]+)"', page).groups()  # the newest: ed's
+        assert client.post(f"{base}/marks", data={"csrf": csrf_of(page), "sender": sender, "timestamp": timestamp,
+                                                  "kind": "new_content"}, allow_redirects=False).status_code == 303
+        assert texts() == {"my name is [name], can I swim?", "what colour is the sky"}
+        assert _eventually(lambda: sqlite3.connect(copy).execute(
+            "SELECT count(*) FROM messages WHERE embedding IS NOT NULL").fetchone()[0] == 2)
+        forget(db, "rest:ed")  # "forget me"; nobody opens a page from now on
+        assert _eventually(lambda: texts() == {"my name is [name], can I swim?"})
+        assert _eventually(lambda: sqlite3.connect(copy).execute("SELECT count(*) FROM marks").fetchone()[0] == 0)
+        assert sqlite3.connect(copy).execute("SELECT count(*) FROM messages WHERE embedding IS NOT NULL").fetchone() == (1,)
+
+
+def test_until_the_store_is_read_whole_every_page_says_it_is_partial(tmp_path):
+    db = tmp_path / "conversations.db"
+    save(db, "rest:a", [Turn("I have chest pain", "emergency", EMERGENCY)], NOW - 60)
+    lock = sqlite3.connect(db)
+    lock.execute("BEGIN EXCLUSIVE")  # the store cannot be read while the console starts (a busy store)
+    try:
+        with running_console(db, tmp_path, {"CONSOLE_SYNC_SECONDS": "3600"}) as base:
+            client = logged_in(base)
+            for path in ("/overview", "/not-understood", "/safety"):
+                page = client.get(f"{base}{path}?from={TODAY}&to={TODAY}").text
+                assert 'id="sync-status" data-complete="false"' in page and "<strong>Partial:</strong>" in page, path
+                assert "The last attempt to read it failed (the conversation store cannot be read" in page, path
+            assert re.search(r'id="total-messages">0<', client.get(f"{base}/overview?from={TODAY}&to={TODAY}").text)
+            csv = client.get(f"{base}/overview.csv?from={TODAY}&to={TODAY}")
+            assert csv.status_code == 503 and "still reading the conversation store" in csv.text
+    finally:
+        lock.close()

@@ -27,8 +27,8 @@ class CountingStore(ConversationStore):
         super().__init__(engine_)
         self.after, self.read = [], 0
 
-    def light_rows_after(self, last_id):
-        rows = super().light_rows_after(last_id)
+    def light_rows_after(self, last_id, limit=None):
+        rows = super().light_rows_after(last_id, limit)
         self.after.append(last_id)
         self.read += len(rows)
         return rows
