@@ -1,8 +1,10 @@
 """The staff console against a real PostgreSQL (cluster/postgres.py, Debian's server on loopback), as its
-own read-only role: the numbers, a mark, the export, "forget me" taking the mark with it, and no writes."""
+own read-only role: the numbers, a mark, the export, "forget me" taking the mark and the console's copy of the
+conversation with it (without a page view), and no writes."""
 import re
 import secrets
 import shutil
+import sqlite3
 import tempfile
 import time
 from datetime import datetime, timezone
@@ -53,7 +55,7 @@ def database():
 def test_the_console_reads_postgresql_as_its_read_only_role(database):
     server, rasa_store, scratch = database
     environ = {"TRACKER_DB_DIALECT": "postgresql", "TRACKER_DB_HOST": "127.0.0.1", "TRACKER_DB_PORT": str(server.port),
-               "CONSOLE_STORE_USER": READER, "CONSOLE_STORE_PASSWORD": READER_PASSWORD}
+               "CONSOLE_STORE_USER": READER, "CONSOLE_STORE_PASSWORD": READER_PASSWORD, "CONSOLE_SYNC_SECONDS": "0.5"}
     with running_console(server.database, scratch, environ) as base:
         client = logged_in(base)
         page = client.get(f"{base}/overview?from={TODAY}&to={TODAY}").text
@@ -69,7 +71,14 @@ def test_the_console_reads_postgresql_as_its_read_only_role(database):
         texts = lambda: sorted(m.get("text") for m in RasaYAMLReader().reads(client.get(f"{base}/export.yml").text)  # noqa: E731
                                .intent_examples)
         assert texts() == ["what is the capital of france", "who won the football"]
-        forget(rasa_store, "rest:c")
+        copied = lambda: {text for text, in sqlite3.connect(scratch / "console.db").execute(  # noqa: E731
+            "SELECT text FROM messages")}
+        assert "who won the football" in copied()
+        forget(rasa_store, "rest:c")  # "forget me": the console's copy goes with no page viewed
+        deadline = time.monotonic() + 30
+        while "who won the football" in copied() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert "who won the football" not in copied() and "what is the capital of france" in copied()
         assert texts() == ["what is the capital of france"]
 
 
