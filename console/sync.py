@@ -8,7 +8,8 @@ table up to date before it is built (``Syncer.refresh``: the new events, and any
 and the thread syncs every ``interval`` seconds (CONSOLE_SYNC_SECONDS) without any page view: so a
 conversation deleted by "forget me" or ``make purge`` leaves the console's table (its copy of the
 redacted text, its embeddings) and the marks within that interval. After each sync, the thread also
-embeds the not-understood messages that have no embedding yet (console.similar), newest first.
+embeds the not-understood messages that have no embedding yet (console.similar), newest first, resting
+between batches as long as each took.
 
 One lock: a sync (the thread's or a page's) runs alone.
 """
@@ -100,12 +101,16 @@ class Syncer:
 
     def _after_sync(self) -> bool:
         """Run after_sync until it has nothing more to do, or for at most AFTER_SYNC_SECONDS (the next sync
-        is not held up for long); whether it has more to do."""
+        is not held up for long); whether it has more to do. After each call it rests as long as the call
+        took, so a backlog (the embedding of a large store's messages) leaves at least half the time to pages."""
         deadline = self.clock() + min(self.interval, AFTER_SYNC_SECONDS)
-        while self.after_sync():
-            if self._stop.is_set() or self.clock() >= deadline:
+        while True:
+            started = time.monotonic()
+            more = self.after_sync()
+            if not more:
+                return False
+            if self._stop.wait(time.monotonic() - started) or self.clock() >= deadline:
                 return True
-        return False
 
     def _run(self) -> None:
         while not self._stop.is_set():
