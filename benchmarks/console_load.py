@@ -4,9 +4,10 @@ Generates a SQLite store of N patient messages (default 100,000; rows shaped as 
 store writes them: session start, user event with parse data and intent ranking, featurization,
 actions, bot events with their utter_action) in a temporary folder (never committed), starts
 `python -m console` on loopback against it, logs in, loads the overview once with the console's own
-database empty (the first load, timed apart), times each page over the whole period a few times, then
-deletes a conversation and times the next page (timed apart too). Prints the figures as a Markdown
-table; with --write, also as the "Staff console pages" section at the end of docs/benchmarks.md
+database empty (the first load, timed apart: it must say it is partial), waits until the background sync
+has read the whole store and has embedded the not-understood messages (each timed), times each page over
+the whole period a few times, then deletes a conversation and times the next page (timed apart too).
+Prints the figures as a Markdown table; with --write, also as the "Staff console pages" section at the end of docs/benchmarks.md
 (which `make bench` keeps).
 
 Usage: python -m benchmarks.console_load [--messages N] [--days D] [--runs R] [--write]
@@ -25,6 +26,7 @@ from typing import Iterator, Tuple
 from benchmarks import benchmarks_doc
 from cluster.console import logged_in, running_console
 from cluster.processes import ROOT
+from console import similar
 from privacy.tracker_store import PrivateSQLTrackerStore
 
 DAY = 24 * 60 * 60
@@ -102,10 +104,25 @@ def main(argv=None) -> int:
     return 0
 
 
-def _timed(client, url: str) -> float:
+def _timed(client, url: str, expect: str = "") -> float:
     started = time.perf_counter()
     reply = client.get(url)
     assert reply.status_code == 200, reply.text[:500]
+    assert expect in reply.text, f"{url}: {expect!r} not in the page"
+    return time.perf_counter() - started
+
+
+def _shows(text: str, done: str, not_done: str) -> bool:
+    return done in text and not (not_done and not_done in text)
+
+
+def _until(client, url: str, done: str, not_done: str = "", timeout: float = 1800) -> float:
+    """Seconds until the page at url contains `done` (and not `not_done`), asked every half second."""
+    started = time.perf_counter()
+    while not _shows(client.get(url).text, done, not_done):
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"{url}: {done!r} not seen within {timeout:g} s")
+        time.sleep(0.5)
     return time.perf_counter() - started
 
 
@@ -113,6 +130,16 @@ def _forget_one(db: Path) -> None:
     """Delete the newest conversation, as "forget me" does (the console must stop showing it)."""
     with sqlite3.connect(db) as connection:
         connection.execute("DELETE FROM events WHERE sender_id = (SELECT sender_id FROM events ORDER BY id DESC LIMIT 1)")
+
+
+def _backlog_embedded(console_db: Path, timeout: float = 1800) -> float:
+    """Seconds until the console has embedded every not-understood message (read from its own file)."""
+    started = time.perf_counter()
+    while sqlite3.connect(console_db).execute(f"SELECT count(*) {similar.PENDING}").fetchone()[0]:
+        if time.perf_counter() - started > timeout:
+            raise TimeoutError(f"the console did not embed its messages within {timeout:g} s")
+        time.sleep(0.5)
+    return time.perf_counter() - started
 
 
 def measure(args) -> list:
@@ -127,25 +154,33 @@ def measure(args) -> list:
             to = time.strftime("%Y-%m-%d", time.gmtime())
             first = time.strftime("%Y-%m-%d", time.gmtime(time.time() - args.days * DAY))
             period = f"?from={first}&to={to}"
-            cold = _timed(client, f"{base}/overview{period}")
+            cold = _timed(client, f"{base}/overview{period}", expect='data-complete="false"')
+            filled = _until(client, f"{base}/overview{period}", 'data-complete="true"')
+            embedded = _until(client, f"{base}/not-understood{period}", 'data-by="meaning"', 'id="grouping"')
+            backlog = _backlog_embedded(Path(scratch) / "console.db")
             table += [f"| page (period {first} to {to}) | median | slowest |", "|---|---|---|"]
-            medians = []
+            medians, slowest = [], []
             for page in ("/overview", "/overview.csv", "/not-understood", "/safety", "/export.yml"):
                 timings = [_timed(client, f"{base}{page}{period}") for _ in range(args.runs)]
                 table.append(f"| `{page}` | {statistics.median(timings) * 1000:,.0f} ms | {max(timings) * 1000:,.0f} ms |")
                 medians.append(statistics.median(timings))
+                slowest.append(max(timings))
             _forget_one(db)
             after_delete = _timed(client, f"{base}/overview{period}")
             console_db = (Path(scratch) / "console.db").stat().st_size / 2 ** 20
     slow = sum(1 for median in medians if median >= GOAL_SECONDS)
     return table + [
-        "", f"Once, not counted above: `/overview` first, with the console's own database empty (it reads the whole "
-        f"store once): {cold * 1000:,.0f} ms; the first page after a conversation is deleted (it reads the store's "
-        f"ids to find what went): {after_delete * 1000:,.0f} ms. The console's database: {console_db:,.0f} MiB.",
-        "", f"Goal (every page under {GOAL_SECONDS:g} s, once the console's database is filled): "
-        + ("met." if not slow else f"not met ({slow} of {len(medians)} pages slower).")
-        + "".join(f" Not under {GOAL_SECONDS:g} s: {name}." for name, seconds in (
-            ("the first load", cold), ("the first page after a deletion", after_delete)) if seconds >= GOAL_SECONDS)]
+        "", f"Once, not counted above: `/overview` first, with the console's own database empty: {cold * 1000:,.0f} ms "
+        f"(it shows what the background sync has read so far and says it is partial); the background sync then read "
+        f"the whole store in {filled:,.1f} s more, and embedded the not-understood messages for grouping by meaning "
+        f"in {embedded:,.1f} s more for the page's newest 200 and {backlog:,.1f} s more for the rest of the period (the "
+        f"pages were timed after that); the first page after a conversation is deleted (it reads the store's ids to "
+        f"find what went): {after_delete * 1000:,.0f} ms. The console's database: {console_db:,.0f} MiB.",
+        "", f"Goal (the median of every page under {GOAL_SECONDS:g} s, the first load included): "
+        + ("met." if not slow and cold < GOAL_SECONDS else f"not met ({slow} of {len(medians)} pages slower).")
+        + "".join(f" Over {GOAL_SECONDS:g} s: {name} ({seconds * 1000:,.0f} ms)." for name, seconds in (
+            ("the first load", cold), ("the slowest run of a page", max(slowest)),
+            ("the first page after a deletion", after_delete)) if seconds >= GOAL_SECONDS)]
 
 
 if __name__ == "__main__":
