@@ -20,8 +20,8 @@ So a page never shows a deleted message nor misses a stored one. The first sync 
 CONSOLE_DB) reads the whole store once, in steps of at most ``limit`` events (``sync(store, limit)``,
 console.sync runs them in the background and says how far it has got: ``Derived.progress``).
 
-The table also holds, for the not-understood messages, their sentence embedding (console.similar), so
-it goes with its message when a conversation is deleted.
+The file also holds, for the not-understood messages, their sentence embedding (console.similar, table
+``embeddings`` by message id): it is deleted with its message, and when its message is read again.
 """
 import sqlite3
 from contextlib import closing
@@ -37,9 +37,11 @@ SCHEMA = [
     "CREATE INDEX IF NOT EXISTS seen_sender ON seen (sender_id)",
     """CREATE TABLE IF NOT EXISTS messages (
         id INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, timestamp REAL NOT NULL, text TEXT NOT NULL,
-        channel TEXT NOT NULL, answers TEXT NOT NULL, category TEXT NOT NULL, topic TEXT, embedding BLOB)""",
+        channel TEXT NOT NULL, answers TEXT NOT NULL, category TEXT NOT NULL, topic TEXT)""",
     "CREATE INDEX IF NOT EXISTS messages_timestamp ON messages (timestamp)",
     "CREATE INDEX IF NOT EXISTS messages_sender ON messages (sender_id, id)",
+    # a message's sentence embedding (console.similar), apart so the overview's rows stay small
+    "CREATE TABLE IF NOT EXISTS embeddings (id INTEGER PRIMARY KEY, vector BLOB NOT NULL)",
 ]
 CHUNK = 500
 SEPARATOR = ","
@@ -64,9 +66,6 @@ class Derived:
             connection.execute("PRAGMA journal_mode=WAL")  # pages read while the background sync writes
             for statement in SCHEMA:
                 connection.execute(statement)
-            columns = {row[1] for row in connection.execute("PRAGMA table_info(messages)")}
-            if "embedding" not in columns:  # a CONSOLE_DB made before embeddings were kept
-                connection.execute("ALTER TABLE messages ADD COLUMN embedding BLOB")
 
     def connect(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=30)
@@ -125,6 +124,7 @@ def _redo(connection: sqlite3.Connection, store: ConversationStore, senders: Set
     for first in range(0, len(senders), CHUNK):
         chunk = [(sender,) for sender in senders[first:first + CHUNK]]
         connection.executemany("DELETE FROM seen WHERE sender_id = ?", chunk)
+        connection.executemany("DELETE FROM embeddings WHERE id IN (SELECT id FROM messages WHERE sender_id = ?)", chunk)
         connection.executemany("DELETE FROM messages WHERE sender_id = ?", chunk)
     _apply(connection, [row for row in store.light_rows_of_senders(senders) if row[0] <= last])
 
@@ -159,6 +159,7 @@ def _apply(connection: sqlite3.Connection, rows: Iterable[Sequence]) -> None:
                 answers.append(utter_action)
                 answered[message_id] = answers
     connection.executemany("INSERT OR REPLACE INTO seen VALUES (?, ?, ?)", seen)
+    connection.executemany("DELETE FROM embeddings WHERE id = ?", [(row[0],) for row in added])  # an id given again
     connection.executemany("INSERT OR REPLACE INTO messages (id, sender_id, timestamp, text, channel, answers, category, topic) "
                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                            [(*row, *_answered(answered.pop(row[0], []))) for row in added])

@@ -1,5 +1,5 @@
 """Grouping the not-understood messages by meaning: the sentence encoder's embeddings, cached in the
-console's own table (console.derived, column ``embedding``), and groups by cosine similarity.
+console's own file (console.derived, table ``embeddings`` by message id), and groups by cosine similarity.
 
 The encoder is the assistant's own (all-MiniLM-L6-v2, components/minilm.py, files from ``make encoder``),
 run in plain numpy (``in_numpy``): the console never loads TensorFlow. Its files are checked (SHA-256)
@@ -31,11 +31,11 @@ from console.messages import NOT_UNDERSTOOD, Key
 THRESHOLD = 0.55
 BATCH = 256  # messages a call embeds (at most), each distinct text once: about 1.5 s for 256 texts here
 DTYPE = np.float32
+NOT_UNDERSTOOD_ROWS = f"category IN ({', '.join(repr(c) for c in NOT_UNDERSTOOD)}) AND substr(text, 1, 1) != '/'"
 # the not-understood rows still to embed (button payloads, /intent, are never shown on the page)
-PENDING = (f"FROM messages WHERE embedding IS NULL AND category IN ({', '.join(repr(c) for c in NOT_UNDERSTOOD)}) "
-           "AND substr(text, 1, 1) != '/'")
-INDEX = f"CREATE INDEX IF NOT EXISTS messages_to_embed ON messages (id) WHERE embedding IS NULL AND category IN " \
-        f"({', '.join(repr(c) for c in NOT_UNDERSTOOD)}) AND substr(text, 1, 1) != '/'"
+PENDING = (f"FROM messages WHERE {NOT_UNDERSTOOD_ROWS} "
+           "AND NOT EXISTS (SELECT 1 FROM embeddings WHERE embeddings.id = messages.id)")
+INDEX = f"CREATE INDEX IF NOT EXISTS messages_not_understood ON messages (id) WHERE {NOT_UNDERSTOOD_ROWS}"
 
 
 def to_blob(vector: np.ndarray) -> bytes:
@@ -78,8 +78,9 @@ class Embedder:
         vectors = dict(zip(texts, self._encoder.encode(texts, in_numpy=True)))
         with closing(self.derived.connect()) as connection, connection:
             # the text is checked again: the row may have been dropped, or its id given to another message
-            connection.executemany("UPDATE messages SET embedding = ? WHERE id = ? AND text = ?",
-                                   [(to_blob(vectors[text]), id_, text) for id_, text in rows])
+            connection.executemany("INSERT OR REPLACE INTO embeddings (id, vector) SELECT ?, ? "
+                                   "WHERE EXISTS (SELECT 1 FROM messages WHERE id = ? AND text = ?)",
+                                   [(id_, to_blob(vectors[text]), id_, text) for id_, text in rows])
         return len(rows) == batch
 
 
@@ -92,8 +93,8 @@ def vectors_of(derived: Derived, keys: Iterable[Key]) -> Dict[Key, np.ndarray]:
         for first in range(0, len(senders), 500):
             chunk = senders[first:first + 500]
             rows = connection.execute(
-                f"SELECT sender_id, timestamp, embedding FROM messages WHERE embedding IS NOT NULL "
-                f"AND sender_id IN ({', '.join('?' for _ in chunk)})", chunk)
+                f"SELECT sender_id, timestamp, vector FROM messages JOIN embeddings ON embeddings.id = messages.id "
+                f"WHERE sender_id IN ({', '.join('?' for _ in chunk)})", chunk)
             found.update({(sender, timestamp): from_blob(blob) for sender, timestamp, blob in rows
                           if (sender, timestamp) in keys})
     return found

@@ -209,11 +209,11 @@ def test_forget_me_leaves_the_consoles_copy_without_any_page_view(tmp_path):
                                                   "kind": "new_content"}, allow_redirects=False).status_code == 303
         assert texts() == {"my name is [name], can I swim?", "what colour is the sky"}
         assert _eventually(lambda: sqlite3.connect(copy).execute(
-            "SELECT count(*) FROM messages WHERE embedding IS NOT NULL").fetchone()[0] == 2)
+            "SELECT count(*) FROM embeddings").fetchone()[0] == 2)
         forget(db, "rest:ed")  # "forget me"; nobody opens a page from now on
         assert _eventually(lambda: texts() == {"my name is [name], can I swim?"})
         assert _eventually(lambda: sqlite3.connect(copy).execute("SELECT count(*) FROM marks").fetchone()[0] == 0)
-        assert sqlite3.connect(copy).execute("SELECT count(*) FROM messages WHERE embedding IS NOT NULL").fetchone() == (1,)
+        assert sqlite3.connect(copy).execute("SELECT count(*) FROM embeddings").fetchone() == (1,)
 
 
 def test_until_the_store_is_read_whole_every_page_says_it_is_partial(tmp_path):

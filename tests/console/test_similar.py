@@ -114,7 +114,7 @@ def test_the_embeddings_go_with_a_deleted_conversation(model, table):
     Embedder(derived, encoder=model).embed_pending()
     forget(db, "rest:b")
     derived.sync(store)
-    rows = sqlite3.connect(derived.path).execute("SELECT text FROM messages WHERE embedding IS NOT NULL").fetchall()
+    rows = sqlite3.connect(derived.path).execute("SELECT text FROM messages JOIN embeddings USING (id)").fetchall()
     assert sorted(text for text, in rows) == ["can I fly after the operation"] * 2 + ["when can I shower"]
 
 
@@ -129,3 +129,18 @@ def test_the_console_never_loads_tensorflow(table):
             "assert e.pending() == 0; print('tensorflow' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and result.stdout.strip() == "False", result.stderr
+
+
+def test_an_embedding_never_outlives_its_text_when_an_id_is_given_again(model, table):
+    db, store, derived = table
+    embedder = Embedder(derived, encoder=model)
+    embedder.embed_pending()
+    before = set(sqlite3.connect(derived.path).execute("SELECT id FROM embeddings"))
+    forget(db, "rest:c")  # the newest conversation: SQLite gives its ids to the next events
+    save(db, "rest:d", [Turn("who won the football", "nlu_fallback", FALLBACK)] * 2, DAY1 + 300)
+    derived.sync(store)
+    rows = sqlite3.connect(derived.path).execute("SELECT id, text FROM messages JOIN embeddings USING (id)").fetchall()
+    assert sorted(text for _, text in rows) == ["can I fly after the operation", "is it ok to take a plane afterwards"]
+    assert {(id_,) for id_, _ in rows} < before and embedder.pending() == 2
+    reused = set(sqlite3.connect(derived.path).execute("SELECT id FROM messages WHERE text = 'who won the football'"))
+    assert reused & before  # an id that had "can I fly"'s embedding now names another message, without it
