@@ -35,7 +35,7 @@ NOT_UNDERSTOOD_ROWS = f"category IN ({', '.join(repr(c) for c in NOT_UNDERSTOOD)
 # the not-understood rows still to embed (button payloads, /intent, are never shown on the page)
 PENDING = (f"FROM messages WHERE {NOT_UNDERSTOOD_ROWS} "
            "AND NOT EXISTS (SELECT 1 FROM embeddings WHERE embeddings.id = messages.id)")
-INDEX = f"CREATE INDEX IF NOT EXISTS messages_not_understood ON messages (id) WHERE {NOT_UNDERSTOOD_ROWS}"
+INDEX = f"CREATE INDEX IF NOT EXISTS messages_not_understood ON messages (timestamp) WHERE {NOT_UNDERSTOOD_ROWS}"
 
 
 def to_blob(vector: np.ndarray) -> bytes:
@@ -69,9 +69,10 @@ class Embedder:
             return connection.execute(f"SELECT count(*) {PENDING}").fetchone()[0]
 
     def embed_pending(self, batch: int = BATCH) -> bool:
-        """Embed up to `batch` not-understood messages without an embedding, newest first; whether more wait."""
+        """Embed up to `batch` not-understood messages without an embedding, newest first (by their time, as
+        the page shows them); whether more wait."""
         with closing(self.derived.connect()) as connection:
-            rows = connection.execute(f"SELECT id, text {PENDING} ORDER BY id DESC LIMIT ?", (batch,)).fetchall()
+            rows = connection.execute(f"SELECT id, text {PENDING} ORDER BY timestamp DESC LIMIT ?", (batch,)).fetchall()
         if not rows or self.encoder() is None:
             return False
         texts = sorted({text for _, text in rows})
