@@ -29,10 +29,10 @@ def environment(store_db: Path, scratch: Path, extra: Optional[Dict[str, str]] =
 
 @contextmanager
 def running_console(store_db: Path, scratch: Path, extra: Optional[Dict[str, str]] = None,
-                    ready_headers: Optional[Dict[str, str]] = None) -> Iterator[str]:
+                    ready_headers: Optional[Dict[str, str]] = None, port: Optional[int] = None) -> Iterator[str]:
     """Yield the console's base URL while it runs against store_db (up: its login page answers, with
     ready_headers: those of the sign-on proxy, when it is behind one)."""
-    port = free_port()
+    port = port or free_port()
     env = environment(store_db, scratch, {"CONSOLE_HOST": "127.0.0.1", "CONSOLE_PORT": str(port), **(extra or {})})
     process = Process("console", CONSOLE, env)
     try:
