@@ -2,9 +2,10 @@
 tracker store (privacy.tracker_store) into a SQLite file, so the rows are exactly what the Rasa
 server writes (redacted text, pseudonymous sender ids, bot metadata with utter_action)."""
 import asyncio
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Sequence, Tuple, Union
+from typing import Callable, Iterable, List, Sequence, Tuple, Union
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -60,6 +61,15 @@ def save(db: Union[Path, PrivateSQLTrackerStore], sender_id: str, turns: Iterabl
 def forget(db: Union[Path, PrivateSQLTrackerStore], sender_id: str) -> int:
     """Delete a conversation as "forget me" does."""
     return asyncio.run((store(db) if isinstance(db, Path) else db).delete(sender_id))
+
+
+def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:
+    """Whether check() comes true within timeout seconds (asked every 0.05 s): for what the console's
+    background sync does by itself."""
+    deadline = time.monotonic() + timeout
+    while not check() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return check()
 
 
 FALLBACK = ["utter_out_of_scope", "utter_topics"]

@@ -16,7 +16,7 @@ from cluster.console import PASSWORD, csrf_of, environment, logged_in, refused_s
 from console.passwords import parse, verify
 from console.period import Period
 from tests.conftest import ROOT
-from tests.console.conversations import EMERGENCY, FALLBACK, GREET, STEP, Turn, forget, save
+from tests.console.conversations import EMERGENCY, FALLBACK, GREET, STEP, Turn, eventually, forget, save
 
 NOW = time.time()
 TODAY = datetime.now(timezone.utc).date().isoformat()
@@ -187,13 +187,6 @@ def test_hash_password_prints_a_hash_that_verifies():
     assert short.returncode == 2 and "at least 12 characters" in short.stderr and short.stdout == ""
 
 
-def _eventually(check, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while not check() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return check()
-
-
 def test_forget_me_leaves_the_consoles_copy_without_any_page_view(tmp_path):
     db = tmp_path / "conversations.db"
     save(db, "rest:dora", [Turn("my name is [name], can I swim?", "nlu_fallback", FALLBACK)], NOW - 60)
@@ -208,11 +201,11 @@ def test_forget_me_leaves_the_consoles_copy_without_any_page_view(tmp_path):
         assert client.post(f"{base}/marks", data={"csrf": csrf_of(page), "sender": sender, "timestamp": timestamp,
                                                   "kind": "new_content"}, allow_redirects=False).status_code == 303
         assert texts() == {"my name is [name], can I swim?", "what colour is the sky"}
-        assert _eventually(lambda: sqlite3.connect(copy).execute(
+        assert eventually(lambda: sqlite3.connect(copy).execute(
             "SELECT count(*) FROM embeddings").fetchone()[0] == 2)
         forget(db, "rest:ed")  # "forget me"; nobody opens a page from now on
-        assert _eventually(lambda: texts() == {"my name is [name], can I swim?"})
-        assert _eventually(lambda: sqlite3.connect(copy).execute("SELECT count(*) FROM marks").fetchone()[0] == 0)
+        assert eventually(lambda: texts() == {"my name is [name], can I swim?"})
+        assert eventually(lambda: sqlite3.connect(copy).execute("SELECT count(*) FROM marks").fetchone()[0] == 0)
         assert sqlite3.connect(copy).execute("SELECT count(*) FROM embeddings").fetchone() == (1,)
 
 

@@ -1,7 +1,6 @@
 """console/sync.py: the console's table filled in steps in the background, pages told how far it has got,
 and a deleted conversation (its copy of the text, its marks) dropped without any page view."""
 import sqlite3
-import time
 
 import pytest
 
@@ -13,7 +12,7 @@ from console.messages import NOT_UNDERSTOOD
 from console.period import Period
 from console.store import ConversationStore, StoreConfig
 from console.sync import Syncer
-from tests.console.conversations import FALLBACK, GREET, STEP, Turn, forget, save
+from tests.console.conversations import FALLBACK, GREET, STEP, Turn, eventually, forget, save
 from tests.console.test_derived import DAY1, PERIOD
 
 
@@ -68,13 +67,9 @@ def test_the_thread_drops_a_deleted_conversation_and_its_marks_without_a_page_vi
     syncer.start()
     try:
         forget(db, "rest:2")  # "forget me"
-        deadline = time.monotonic() + 30
-        while "can I fly 2" in copied_texts(derived) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert "can I fly 2" not in copied_texts(derived) and "can I fly 1" in copied_texts(derived)
-        while marks.all() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert marks.all() == []
+        assert eventually(lambda: "can I fly 2" not in copied_texts(derived))
+        assert "can I fly 1" in copied_texts(derived)
+        assert eventually(lambda: marks.all() == [])
     finally:
         syncer.stop()
     assert overview(derived, Period(PERIOD.first, PERIOD.last)).totals == {"conversations": 3, "messages": 9}
