@@ -6,6 +6,8 @@ Modules, one job each:
 - ``config``: clinic settings read from the environment
 - ``base``: the base action that lets a red-flag message win over everything
 - ``explain``: step, topic and term answers
-- ``care_team``: contact details and declining personal medical advice
+- ``care_team``: contact details (with the out-of-hours line) and declining personal medical advice
+- ``disclaimer``: the disclaimer as the last line of every procedure answer's message
+- ``about``: about this information (the source, the clinic's review, the full disclaimer)
 - ``clarify``: "did you mean ...?" when the classifier is unsure between a few topics
 """

@@ -6,7 +6,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import red_flags
-from actions import responses
+from actions import disclaimer, responses
 
 
 class SafeAction(Action, ABC):
@@ -14,7 +14,11 @@ class SafeAction(Action, ABC):
 
     The NLU safety net already forces the ``emergency`` intent for such
     messages; this second check makes sure no other answer is ever given even
-    if a rule or a button sends the conversation here.
+    if a rule or a button sends the conversation here: the emergency answer
+    alone, with no disclaimer and no buttons.
+
+    The first disclaimer of a conversation session is the full wording
+    (actions/disclaimer.py), whichever action gives it.
     """
 
     @abstractmethod
@@ -30,7 +34,9 @@ class SafeAction(Action, ABC):
         if red_flags.is_red_flag(tracker.latest_message.get("text")):
             dispatcher.utter_message(response=responses.EMERGENCY)
             return []
-        return self.answer(dispatcher, tracker, domain)
+        events = self.answer(dispatcher, tracker, domain)
+        disclaimer.full_once_per_session(dispatcher, tracker)
+        return events
 
     @abstractmethod
     def answer(

@@ -11,19 +11,25 @@ Events = List[Dict[Text, Any]]
 
 
 def utter_contact(dispatcher: CollectingDispatcher) -> None:
-    """The clinic's contact details from configuration, or the 'not set' text."""
+    """The clinic's contact details from configuration, or the 'not set' text; then what to do
+    out of hours, when the clinic has said (nothing is invented when it has not)."""
     contact = config.clinic_contact()
     if contact is None:
         dispatcher.utter_message(response=responses.CARE_TEAM_CONTACT_UNSET)
-        return
-    dispatcher.utter_message(
-        response=responses.CARE_TEAM_CONTACT,
-        clinic_name=contact.name,
-        clinic_phone=contact.phone,
-    )
-    if contact.hours:
+    else:
         dispatcher.utter_message(
-            response=responses.CARE_TEAM_HOURS, clinic_hours=contact.hours
+            response=responses.CARE_TEAM_CONTACT,
+            clinic_name=contact.name,
+            clinic_phone=contact.phone,
+        )
+        if contact.hours:
+            dispatcher.utter_message(
+                response=responses.CARE_TEAM_HOURS, clinic_hours=contact.hours
+            )
+    out_of_hours = config.out_of_hours()
+    if out_of_hours:
+        dispatcher.utter_message(
+            response=responses.CARE_TEAM_OUT_OF_HOURS, clinic_out_of_hours=out_of_hours
         )
 
 

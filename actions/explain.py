@@ -1,7 +1,7 @@
 """Answers about the procedure: the six steps, the topics around them, and terms.
 
-Each answer is the matching domain response followed by the disclaimer, which
-carries the buttons for what the patient may want next.
+Each answer is the matching domain response, with the disclaimer as its last line and the
+buttons for what the patient may want next (actions/disclaimer.py), in one message.
 """
 from typing import Any, Dict, List, Optional, Text
 
@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import responses, walkthrough
 from actions.base import SafeAction
+from actions.disclaimer import utter_disclaimer
 
 Events = List[Dict[Text, Any]]
 
@@ -29,12 +30,6 @@ def follow_up_buttons(domain: Dict[Text, Any], position: Optional[str]) -> List[
     if position is None:
         return responses.topic_buttons(domain)
     return responses.navigation_buttons(domain, position)
-
-
-def utter_disclaimer(
-    dispatcher: CollectingDispatcher, buttons: List[Dict[str, str]]
-) -> None:
-    dispatcher.utter_message(response=responses.DISCLAIMER, buttons=buttons)
 
 
 def explain_position(

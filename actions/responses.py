@@ -8,7 +8,10 @@ from typing import Any, Dict, List, Optional
 
 from actions import walkthrough
 
+# the full disclaimer (once a session, and with the answer about this information) and its short line
 DISCLAIMER = "utter_disclaimer"
+DISCLAIMER_SHORT = "utter_disclaimer_short"
+DISCLAIMERS = (DISCLAIMER, DISCLAIMER_SHORT)
 EMERGENCY = "utter_emergency"
 TOPICS = "utter_topics"
 TERM_UNKNOWN = "utter_term_unknown"
@@ -17,6 +20,10 @@ MEDICAL_ADVICE_DECLINED = "utter_medical_advice_declined"
 CARE_TEAM_CONTACT = "utter_care_team_contact"
 CARE_TEAM_CONTACT_UNSET = "utter_care_team_contact_unset"
 CARE_TEAM_HOURS = "utter_care_team_hours"
+CARE_TEAM_OUT_OF_HOURS = "utter_care_team_out_of_hours"
+ABOUT_INFORMATION = "utter_about_information"
+ABOUT_REVIEW = "utter_about_review"
+ABOUT_REVIEW_UNSET = "utter_about_review_unset"
 DATA_DELETED = "utter_data_deleted"
 # said by the Rasa server itself when the action server cannot be reached
 SERVICE_UNAVAILABLE = "utter_service_unavailable"

@@ -33,9 +33,9 @@ DAY = 24 * 60 * 60
 MESSAGES_PER_CONVERSATION = 5
 GOAL_SECONDS = 1.0
 # (what the patient typed, the intent, the answers), in proportions seen in the tests
-TURNS = [("what happens first?", "ask_access", ["utter_step_access", "utter_disclaimer"])] * 40 + \
-        [("what is a stent", "ask_term", ["utter_term_stent", "utter_disclaimer"])] * 25 + \
-        [("how long does it take", "ask_duration", ["utter_topic_duration", "utter_disclaimer"])] * 20 + \
+TURNS = [("what happens first?", "ask_access", ["utter_step_access"])] * 40 + \
+        [("what is a stent", "ask_term", ["utter_term_stent"])] * 25 + \
+        [("how long does it take", "ask_duration", ["utter_topic_duration"])] * 20 + \
         [("what is the capital of france", "nlu_fallback", ["utter_out_of_scope", "utter_topics"])] * 8 + \
         [("the vein thing", "nlu_fallback", ["utter_did_you_mean"])] * 4 + \
         [("should I stop my blood thinners?", "ask_medical_advice",

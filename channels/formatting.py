@@ -5,8 +5,8 @@ names what it is about ("Step 2 of 6: ..."); the texts stay plain there, and eac
 marks the heading its own way here:
 
 - web chat (rasa-webchat renders Markdown): ``**heading**``, with Markdown's own characters
-  in the text escaped, so the rest shows exactly as written; in the emergency answer, "your
-  local emergency number" links to EMERGENCY_NUMBER (``tel:``) when it is set;
+  in the text escaped, so the rest shows exactly as written; in the emergency answer, the
+  emergency number (EMERGENCY_NUMBER, when it is set) is a tap-to-call ``tel:`` link;
 - Telegram: HTML (``parse_mode=HTML``), ``<b>heading</b>``, the text HTML-escaped;
 - SMS and WhatsApp (Twilio), Messenger, REST and the shell: plain text, heading on its own
   line. SMS has no formatting; WhatsApp's and Messenger's `*bold*` are not shown the same in
@@ -49,8 +49,8 @@ def markdown_with_links(parts: Iterable[Part]) -> str:
 
 
 def emergency_as_markdown(text: str, emergency_number: str) -> str:
-    """The web chat's emergency answer: as as_markdown, with "your local emergency number" a tap-to-call
-    link to emergency_number (shown after it) when that is a phone number."""
+    """The web chat's emergency answer: as as_markdown, with emergency_number a tap-to-call link when it is
+    a phone number (the text says it instead of "your local emergency number": channels/phone_links.py)."""
     heading, body = heading_and_body(text)
     linked_body = markdown_with_links(emergency_linked(body, emergency_number))
     return linked_body if heading is None else f"**{escape_markdown(heading)}**\n{linked_body}"

@@ -2,25 +2,26 @@
 
 A refused message (too long, unreadable, too many too fast) is answered by the channel
 without going through the assistant, so nothing of it is classified or stored. The texts
-are still the domain's (domain.yml, like every other answer), rendered as Rasa renders a
-response for that channel, and sent through the channel's own output (web chat, Telegram,
-Twilio, Messenger, REST).
+are still the domain's (domain.yml, like every other answer), rendered as the assistant renders a
+response for that channel (channels/nlg.py: with the emergency number), and sent through the
+channel's own output (web chat, Telegram, Twilio, Messenger, REST).
 """
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import OutputChannel
-from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from channels.nlg import ClinicResponses
 
 DOMAIN_FILE = Path(__file__).resolve().parent.parent / "domain.yml"
 
 
 @lru_cache(maxsize=1)
-def _generator() -> TemplatedNaturalLanguageGenerator:
-    return TemplatedNaturalLanguageGenerator(Domain.load(str(DOMAIN_FILE)).responses)
+def _generator() -> ClinicResponses:
+    return ClinicResponses(domain=Domain.load(str(DOMAIN_FILE)))
 
 
 async def rendered(response: Text, channel_name: Optional[Text] = None) -> Dict[Text, Any]:

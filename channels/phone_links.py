@@ -1,4 +1,11 @@
-"""Tap-to-call links: a phone number as a `tel:` URI, and the places in an answer that become links.
+"""The emergency number in an answer, and tap-to-call links: a phone number as a `tel:` URI.
+
+Every mention of the number to ring in an emergency in domain.yml says EMERGENCY_PHRASE ("call
+your local emergency number now"), the safe wording for a deployment that has not set
+EMERGENCY_NUMBER. With it set (a phone number such as 999, 112 or 911), ``with_emergency_number``
+says that number instead ("call 999 now"): channels/nlg.py does it for every answer on every
+channel, webpage/config.py for the web page's notice. A value that is not a phone number is
+ignored, so a mistyped setting never replaces the safe wording with something nobody can dial.
 
 A text is returned as parts, (text, href) pairs, href None for plain text, so each channel
 writes links its own way (the web chat as Markdown, web/config.js as data for web/chat.js)
@@ -8,7 +15,7 @@ import re
 from typing import List, Optional, Tuple
 
 Part = Tuple[str, Optional[str]]
-# what utter_emergency and the care-team answers call the number to ring in an emergency
+# what every answer in domain.yml calls the number to ring in an emergency (tests/test_content.py)
 EMERGENCY_PHRASE = "your local emergency number"
 # digits, with an optional leading + and spaces, dots, hyphens or brackets between them
 _PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{0,30}$")
@@ -33,7 +40,21 @@ def linked(text: str, phrase: str, href: Optional[str], link_text: Optional[str]
     return [part for part in parts if part[0]]
 
 
+def emergency_number(number: str) -> Optional[str]:
+    """The configured emergency number as patients should read it, or None when unset or not a phone number."""
+    number = (number or "").strip()
+    return number if tel_uri(number) else None
+
+
+def with_emergency_number(text: str, number: str) -> str:
+    """text with EMERGENCY_PHRASE replaced by the emergency number, when that is set (and a phone number)."""
+    said = emergency_number(number)
+    return text.replace(EMERGENCY_PHRASE, said) if said else text
+
+
 def emergency_linked(text: str, number: str) -> List[Part]:
-    """text with "your local emergency number" a link to number (shown after it), when number is one."""
-    href = tel_uri(number)
-    return linked(text, EMERGENCY_PHRASE, href, f"{EMERGENCY_PHRASE} ({number.strip()})" if href else None)
+    """text (as with_emergency_number says it) with the emergency number a tap-to-call link, when it is set."""
+    said = emergency_number(number)
+    if said is None:
+        return [(text, None)]
+    return linked(with_emergency_number(text, said), said, tel_uri(said))

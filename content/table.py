@@ -1,8 +1,9 @@
 """The claims table (claims.yml beside this module) and the responses it reviews (domain.yml), read as plain data."""
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -76,3 +77,10 @@ def source_lines(table: Dict[str, Any]) -> Dict[int, str]:
 
 def file_fingerprint(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def source_date(table: Optional[Dict[str, Any]] = None) -> str:
+    """The source's date (claims.yml's `source: published`) as patients read it: "11 February 2022"."""
+    published = (table or load_table())["source"]["published"]
+    published = published if isinstance(published, date) else date.fromisoformat(str(published))
+    return f"{published.day} {published:%B %Y}"

@@ -13,8 +13,10 @@ against, so a library that changed refuses to start instead of running a stale c
 ``install_all`` refuses to start on any version of Rasa or of these libraries other than the
 pinned one (PINNED, as in requirements.lock): these are internals, and a new version may
 change them without notice. Where Rasa has a supported hook, it is used instead: the REST
-input guard is a request hook of the REST channel (channels/rest.py), and the atomic Redis
-lock store is named by class path in endpoints.yml (server/atomic_locks.py).
+input guard is a request hook of the REST channel (channels/rest.py), the atomic Redis
+lock store is named by class path in endpoints.yml (server/atomic_locks.py), and so is the
+response generator that says the emergency number and joins each answer's disclaimer line
+(channels/nlg.py; `rasa shell` reads it there too, without these patches).
 """
 import hashlib
 import importlib

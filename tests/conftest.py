@@ -38,6 +38,7 @@ def make_tracker(
     intent: Optional[str] = None,
     entities: Optional[List[Dict[str, Any]]] = None,
     slots: Optional[Dict[str, Any]] = None,
+    events: Optional[List[Dict[str, Any]]] = None,
 ) -> Tracker:
     latest_message = {
         "text": text,
@@ -48,7 +49,7 @@ def make_tracker(
         sender_id="test-patient",
         slots=slots or {},
         latest_message=latest_message,
-        events=[],
+        events=events or [],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -62,3 +63,13 @@ def term_entity(value: str) -> Dict[str, Any]:
 
 def response_names(dispatcher: CollectingDispatcher) -> List[str]:
     return [message.get("response") for message in dispatcher.messages]
+
+
+def footers(dispatcher: CollectingDispatcher) -> List[Optional[str]]:
+    """The response ending each message (actions/disclaimer.py), None for those without one."""
+    return [message.get("footer") for message in dispatcher.messages]
+
+
+def disclaimer_said(name: str = "utter_disclaimer") -> Dict[str, Any]:
+    """A stored bot event of this session whose message ended with this disclaimer."""
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_step_access", "footer": name}}

@@ -8,6 +8,7 @@ import textstat
 from rasa.shared.nlu.training_data.loading import load_data
 
 from actions import responses, walkthrough
+from channels.phone_links import EMERGENCY_PHRASE
 from content.sentences import sentences, word_count
 from tests.conftest import ROOT, SOURCE_FILE
 
@@ -17,6 +18,10 @@ PLACEHOLDER_VALUES = {
     "clinic_name": "the Vein Clinic",
     "clinic_phone": "01234 567890",
     "clinic_hours": "Monday to Friday, 9 to 5",
+    "clinic_out_of_hours": "call the ward on 01234 567000",
+    "source_date": "11 February 2022",
+    "content_reviewed_by": "Dr Ann Lee, vascular surgeon",
+    "content_reviewed_on": "1 March 2027",
 }
 MAX_GRADE = 8.0
 SHARED_RUN = 8  # words in a row that may not be shared with the source
@@ -74,7 +79,7 @@ def test_every_step_answer_names_its_step_first(texts):
 
 
 def test_every_topic_intent_has_an_answer(domain, texts):
-    not_topics = {"ask_term", "ask_medical_advice"} | {f"ask_{step}" for step in walkthrough.STEPS}
+    not_topics = {"ask_term", "ask_medical_advice", "ask_about_information"} | {f"ask_{step}" for step in walkthrough.STEPS}
     topic_intents = [i for i in domain["intents"] if i.startswith("ask_") and i not in not_topics]
     assert len(topic_intents) == 6
     for intent in topic_intents:
@@ -100,7 +105,7 @@ def test_every_definition_belongs_to_a_term(canonical_terms, texts):
 def test_answers_name_what_they_answer_on_the_first_line(answers):
     """A short heading line, then the body on the next lines (one chat message:
     Rasa's channels split a text into separate messages at blank lines)."""
-    no_heading = {responses.TOPICS, responses.CARE_TEAM_HOURS}
+    no_heading = {responses.TOPICS, responses.CARE_TEAM_HOURS, responses.CARE_TEAM_OUT_OF_HOURS, *responses.DISCLAIMERS}
     for name, text in answers.items():
         if name not in no_heading:
             heading, _, body = text.partition("\n")
@@ -157,9 +162,26 @@ def test_the_training_data_does_not_copy_the_source_either():
 
 
 def test_the_disclaimer_and_emergency_answers_say_what_they_must(texts):
-    assert "not medical advice" in texts[responses.DISCLAIMER]
+    for name in responses.DISCLAIMERS:
+        assert "not medical advice" in texts[name] and "care team" in texts[name], name
+        assert "\n" not in texts[name], name  # one line: it ends an answer's message (channels/nlg.py)
     emergency = texts[responses.EMERGENCY].lower()
-    assert "emergency number" in emergency and "emergency department" in emergency
+    assert EMERGENCY_PHRASE in emergency and "emergency department" in emergency and "do not drive yourself" in emergency
+
+
+def test_the_short_disclaimer_is_short(texts):
+    assert len(words(texts[responses.DISCLAIMER_SHORT])) < len(words(texts[responses.DISCLAIMER])) <= 30
+    assert len(words(texts[responses.DISCLAIMER_SHORT])) <= 15
+
+
+def test_every_emergency_number_mention_is_the_phrase_the_configured_number_replaces(texts):
+    """channels/nlg.py says EMERGENCY_NUMBER where a text says EMERGENCY_PHRASE: any other wording would
+    keep saying "your local emergency number" in a deployment that set its number."""
+    mentions = {name: len(re.findall(r"emergency (?:phone )?(?:number|line)|\b(?:999|112|911)\b", text, re.I))
+                for name, text in texts.items()}
+    phrases = {name: text.count(EMERGENCY_PHRASE) for name, text in texts.items()}
+    assert {name: n for name, n in mentions.items() if n} == {name: n for name, n in phrases.items() if n}
+    assert len([name for name, n in phrases.items() if n]) >= 8
 
 
 @pytest.fixture(scope="module")

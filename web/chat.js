@@ -1,13 +1,18 @@
 /* Starts the chat widget (rasa-webchat, loaded before this file) in the corner of the page.
  *
  * The Rasa server's address, and the notice for when it cannot be reached, come from config.js,
- * which `make web-config` writes (python -m webpage.config: RASA_URL, CLINIC_NAME, CLINIC_PHONE
- * and domain.yml's texts). On your own site, set them in the snippet instead (docs/channels.md).
+ * which `make web-config` writes (python -m webpage.config: RASA_URL, CLINIC_NAME, CLINIC_PHONE,
+ * EMERGENCY_NUMBER and domain.yml's texts), and so does the page's line naming the source. On your
+ * own site, set them in the snippet instead (docs/channels.md).
  */
 (function () {
   "use strict";
 
   var settings = window.THROMBECTOMY_ASSISTANT || {};
+
+  /* The page's line about where the facts come from (config.js: the chat's "about this information"). */
+  var sourceLine = document.getElementById("ta-source");
+  if (sourceLine && settings.source) { sourceLine.textContent = settings.source; }
   var socketUrl = settings.socketUrl || "http://localhost:5005";
   var colour = settings.colour || "#00636b";
 

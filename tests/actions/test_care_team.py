@@ -1,14 +1,14 @@
 import pytest
 
 from actions.care_team import ActionContactCareTeam, ActionDeclineMedicalAdvice
-from tests.conftest import make_tracker, response_names, term_entity
+from tests.conftest import footers, make_tracker, response_names, term_entity
 
 CLINIC = {"CLINIC_NAME": "Vein Clinic North", "CLINIC_PHONE": "+44 20 7946 0000"}
 
 
 @pytest.fixture
 def no_clinic(monkeypatch):
-    for key in ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_HOURS"):
+    for key in ("CLINIC_NAME", "CLINIC_PHONE", "CLINIC_HOURS", "CLINIC_OUT_OF_HOURS"):
         monkeypatch.delenv(key, raising=False)
 
 
@@ -35,12 +35,28 @@ async def test_opening_hours_are_added_when_set(no_clinic, monkeypatch, dispatch
     assert dispatcher.messages[1]["clinic_hours"] == "Mon-Fri 9-17"
 
 
+@pytest.mark.parametrize("clinic", [{}, CLINIC])
+async def test_the_out_of_hours_line_comes_from_the_environment_and_is_never_invented(
+        clinic, no_clinic, monkeypatch, dispatcher, domain):
+    for key, value in clinic.items():
+        monkeypatch.setenv(key, value)
+    await ActionContactCareTeam().run(dispatcher, make_tracker("who do I call at night?", "request_human"), domain)
+    assert "utter_care_team_out_of_hours" not in response_names(dispatcher)
+    monkeypatch.setenv("CLINIC_OUT_OF_HOURS", "call the ward on 0100 000 001")
+    again = type(dispatcher)()
+    await ActionContactCareTeam().run(again, make_tracker("who do I call at night?", "request_human"), domain)
+    assert response_names(again)[-1] == "utter_care_team_out_of_hours"
+    assert again.messages[-1]["clinic_out_of_hours"] == "call the ward on 0100 000 001"
+
+
 async def test_medical_advice_is_declined_with_referral_and_disclaimer(no_clinic, dispatcher, domain):
     tracker = make_tracker("should I stop my blood thinners?", "ask_medical_advice")
     await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
     assert response_names(dispatcher) == [
-        "utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_emergency_signs", "utter_disclaimer",
+        "utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_emergency_signs",
     ]
+    assert footers(dispatcher) == [None, None, "utter_disclaimer"]
+    assert [button["payload"] for button in dispatcher.messages[-1]["buttons"]] == ["/ask_access", "/help"]
 
 
 async def test_declining_still_gives_the_general_facts_that_apply(no_clinic, dispatcher, domain):
@@ -48,8 +64,8 @@ async def test_declining_still_gives_the_general_facts_that_apply(no_clinic, dis
     await ActionDeclineMedicalAdvice().run(dispatcher, tracker, domain)
     assert response_names(dispatcher) == [
         "utter_medical_advice_declined", "utter_term_stent", "utter_care_team_contact_unset", "utter_emergency_signs",
-        "utter_disclaimer",
     ]
+    assert footers(dispatcher)[-1] == "utter_disclaimer"
 
 
 async def test_a_symptom_question_gets_the_care_team_and_the_emergency_signs_never_the_procedure_text(

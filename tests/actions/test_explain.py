@@ -1,10 +1,10 @@
-"""The procedure answers: right content, disclaimer last, navigation, events."""
+"""The procedure answers: right content, the disclaimer as the answer's last line, navigation, events."""
 import pytest
 from rasa_sdk.events import SlotSet
 
 from actions import walkthrough
 from actions.explain import ActionExplainStep, ActionExplainTerm, ActionExplainTopic
-from tests.conftest import make_tracker, response_names, term_entity
+from tests.conftest import disclaimer_said, footers, make_tracker, response_names, term_entity
 
 STEPS = walkthrough.STEPS
 TOPICS = ["overview", "stent", "device", "anesthesia", "duration"]
@@ -19,16 +19,30 @@ async def run(action, dispatcher, domain, **tracker_values):
 
 
 @pytest.mark.parametrize("number, step", enumerate(STEPS, start=1))
-async def test_a_step_question_answers_that_step_then_the_disclaimer(number, step, dispatcher, domain):
-    events = await run(ActionExplainStep(), dispatcher, domain, text="?", intent=f"ask_{step}")
+async def test_a_step_question_answers_that_step_with_the_disclaimer_in_the_same_message(number, step, dispatcher,
+                                                                                          domain):
+    events = await run(ActionExplainStep(), dispatcher, domain, text="?", intent=f"ask_{step}",
+                       events=[disclaimer_said()])
 
-    assert response_names(dispatcher) == [f"utter_step_{step}", "utter_disclaimer"]
-    answer, disclaimer = dispatcher.messages
+    assert response_names(dispatcher) == [f"utter_step_{step}"]
+    assert footers(dispatcher) == ["utter_disclaimer_short"]
+    [answer] = dispatcher.messages
     assert answer["step_number"] == number
     assert answer["step_total"] == 6
     assert events == [SlotSet("current_step", step)]
     expected = ["/previous_step"] if number > 1 else []
-    assert button_payloads(disclaimer) == ["/next_step"] + expected + ["/help"]
+    assert button_payloads(answer) == ["/next_step"] + expected + ["/help"]
+
+
+async def test_the_first_answer_of_a_session_carries_the_full_disclaimer(dispatcher, domain):
+    await run(ActionExplainStep(), dispatcher, domain, text="?", intent="ask_access")
+    assert footers(dispatcher) == ["utter_disclaimer"]
+    # said once: a short line in an answer before does not count, the full one does
+    for before, expected in (([disclaimer_said("utter_disclaimer_short")], "utter_disclaimer"),
+                             ([disclaimer_said("utter_disclaimer_short"), disclaimer_said()], "utter_disclaimer_short")):
+        again = type(dispatcher)()
+        await run(ActionExplainStep(), again, domain, text="?", intent="ask_access", events=before)
+        assert footers(again) == [expected]
 
 
 @pytest.mark.parametrize("index", range(len(STEPS) - 1))
@@ -43,7 +57,7 @@ async def test_what_happens_next_after_step_k_answers_step_k_plus_one(index, dis
 
 async def test_next_with_no_step_yet_starts_at_step_one(dispatcher, domain):
     events = await run(ActionExplainStep(), dispatcher, domain, text="next", intent="next_step")
-    assert response_names(dispatcher) == ["utter_step_access", "utter_disclaimer"]
+    assert response_names(dispatcher) == ["utter_step_access"] and footers(dispatcher) == ["utter_disclaimer"]
     assert events == [SlotSet("current_step", "access")]
 
 
@@ -52,7 +66,7 @@ async def test_next_after_step_six_goes_to_recovery(dispatcher, domain):
         ActionExplainStep(), dispatcher, domain,
         text="and then?", intent="next_step", slots={"current_step": "completion"},
     )
-    assert response_names(dispatcher) == ["utter_topic_recovery", "utter_disclaimer"]
+    assert response_names(dispatcher) == ["utter_topic_recovery"] and footers(dispatcher) == ["utter_disclaimer"]
     assert button_payloads(dispatcher.messages[-1]) == ["/previous_step", "/help"]
     assert events == [SlotSet("current_step", "recovery")]
 
@@ -86,16 +100,16 @@ async def test_previous_repeat_and_yes(intent, current, expected, dispatcher, do
 
 
 @pytest.mark.parametrize("topic", TOPICS)
-async def test_a_topic_question_answers_the_topic_then_the_disclaimer(topic, dispatcher, domain):
+async def test_a_topic_question_answers_the_topic_with_the_disclaimer(topic, dispatcher, domain):
     events = await run(ActionExplainTopic(), dispatcher, domain, text="?", intent=f"ask_{topic}")
-    assert response_names(dispatcher) == [f"utter_topic_{topic}", "utter_disclaimer"]
+    assert response_names(dispatcher) == [f"utter_topic_{topic}"] and footers(dispatcher) == ["utter_disclaimer"]
     assert button_payloads(dispatcher.messages[-1]) == ["/ask_access", "/help"]
     assert events == []
 
 
 async def test_recovery_is_a_topic_and_the_end_of_the_walkthrough(dispatcher, domain):
     events = await run(ActionExplainTopic(), dispatcher, domain, text="after?", intent="ask_recovery")
-    assert response_names(dispatcher) == ["utter_topic_recovery", "utter_disclaimer"]
+    assert response_names(dispatcher) == ["utter_topic_recovery"] and footers(dispatcher) == ["utter_disclaimer"]
     assert events == [SlotSet("current_step", "recovery")]
 
 
@@ -109,10 +123,10 @@ async def test_a_topic_without_an_answer_shows_the_topics(dispatcher, domain):
     [("guidewire", "utter_term_guidewire"), ("introducer sheath", "utter_term_introducer_sheath"),
      ("x-ray", "utter_term_x_ray"), ("IVUS", "utter_term_ivus")],
 )
-async def test_a_term_gets_its_definition_then_the_disclaimer(value, response, dispatcher, domain):
+async def test_a_term_gets_its_definition_with_the_disclaimer(value, response, dispatcher, domain):
     await run(ActionExplainTerm(), dispatcher, domain, text=f"what is {value}",
               intent="ask_term", entities=[term_entity(value)])
-    assert response_names(dispatcher) == [response, "utter_disclaimer"]
+    assert response_names(dispatcher) == [response] and footers(dispatcher) == ["utter_disclaimer"]
     assert button_payloads(dispatcher.messages[-1]) == ["/ask_access", "/help"]
 
 
@@ -126,7 +140,8 @@ async def test_two_terms_are_both_defined_once(dispatcher, domain):
     entities = [term_entity("stent"), term_entity("ivus"), term_entity("stent")]
     await run(ActionExplainTerm(), dispatcher, domain, text="stent? ivus? stent?",
               intent="ask_term", entities=entities)
-    assert response_names(dispatcher) == ["utter_term_stent", "utter_term_ivus", "utter_disclaimer"]
+    assert response_names(dispatcher) == ["utter_term_stent", "utter_term_ivus"]
+    assert footers(dispatcher) == [None, "utter_disclaimer"]
 
 
 @pytest.mark.parametrize("entities", [[], [term_entity("flux capacitor")]])
@@ -134,3 +149,4 @@ async def test_an_unknown_or_missing_term_is_said_honestly(entities, dispatcher,
     await run(ActionExplainTerm(), dispatcher, domain, text="what is that",
               intent="ask_term", entities=entities)
     assert response_names(dispatcher) == ["utter_term_unknown", "utter_topics"]
+    assert footers(dispatcher) == [None, None]

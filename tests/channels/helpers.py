@@ -11,5 +11,5 @@ STEP_BUTTONS = [
 
 
 def topic_buttons():
-    """The 8 buttons of utter_topics, as the domain has them."""
+    """The 9 buttons of utter_topics, as the domain has them."""
     return Domain.load(str(ROOT / "domain.yml")).responses["utter_topics"][0]["buttons"]

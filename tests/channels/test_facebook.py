@@ -23,9 +23,9 @@ def test_messenger_step_buttons_are_a_button_template():
 def test_messenger_topics_are_quick_replies_within_limits():
     (message,) = messenger_messages("Pick a topic.", topic_buttons())
     replies = message["quick_replies"]
-    assert len(replies) == 8
+    assert len(replies) == 9
     assert all(len(reply["title"]) <= 20 and reply["content_type"] == "text" for reply in replies)
-    assert replies[-1]["payload"] == "/request_human"
+    assert [reply["payload"] for reply in replies[-2:]] == ["/request_human", "/ask_about_information"]
 
 
 def test_messenger_long_titles_are_cut_to_20():

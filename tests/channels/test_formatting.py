@@ -52,8 +52,8 @@ def test_the_emergency_answer_links_the_emergency_number_in_the_web_chat():
     text = RESPONSES["utter_emergency"][0]["text"]
     assert "your local emergency number" in text
     linked = emergency_as_markdown(text, "+1 911")
-    assert linked.startswith("**") and "[your local emergency number \\(\\+1 911\\)](tel:+1911)" in linked
+    assert linked.startswith("**") and "Call [\\+1 911](tel:+1911) now" in linked
     assert emergency_as_markdown(text, "") == as_markdown(text)
     assert emergency_as_markdown(text, "call reception") == as_markdown(text)
-    assert emergency_as_markdown("Call your local emergency number.", "999") == (
-        "Call [your local emergency number \\(999\\)](tel:999)\\.")
+    assert emergency_as_markdown("Call your local emergency number.", "999") == "Call [999](tel:999)\\."
+    assert emergency_as_markdown("Call 999.", "999") == "Call [999](tel:999)\\."

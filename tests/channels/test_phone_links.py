@@ -1,5 +1,5 @@
 """channels/phone_links.py: tel: URIs, and the phrase of an answer that becomes a tap-to-call link."""
-from channels.phone_links import EMERGENCY_PHRASE, emergency_linked, linked, tel_uri
+from channels.phone_links import EMERGENCY_PHRASE, emergency_linked, emergency_number, linked, tel_uri, with_emergency_number
 
 
 def test_a_phone_number_becomes_a_tel_uri_of_its_digits():
@@ -21,8 +21,17 @@ def test_the_first_occurrence_of_the_phrase_is_the_link():
     assert linked("Call 999.", "999", None) == [("Call 999.", None)]
 
 
-def test_the_emergency_phrase_links_to_the_number_and_shows_it():
+def test_the_configured_number_is_said_instead_of_the_phrase():
+    text = f"Call {EMERGENCY_PHRASE} now. If in doubt, call {EMERGENCY_PHRASE}."
+    assert with_emergency_number(text, " 999 ") == "Call 999 now. If in doubt, call 999."
+    for unset in ("", "  ", "not a number", "999; DROP"):
+        assert with_emergency_number(text, unset) == text and emergency_number(unset) is None
+
+
+def test_the_emergency_number_is_said_and_linked():
     text = f"Call {EMERGENCY_PHRASE} now."
-    assert emergency_linked(text, "112") == [("Call ", None), (f"{EMERGENCY_PHRASE} (112)", "tel:112"), (" now.", None)]
+    assert emergency_linked(text, "112") == [("Call ", None), ("112", "tel:112"), (" now.", None)]
+    # a text the number was already said in (channels/nlg.py) is linked the same way
+    assert emergency_linked("Call 112 now.", "112") == emergency_linked(text, "112")
     assert emergency_linked(text, "") == [(text, None)]
     assert emergency_linked(text, "not a number") == [(text, None)]

@@ -73,8 +73,8 @@ def eventually(check: Callable[[], bool], timeout: float = 30.0) -> bool:
 
 
 FALLBACK = ["utter_out_of_scope", "utter_topics"]
-STEP = ["utter_step_access", "utter_disclaimer"]
-STENT = ["utter_topic_stent", "utter_disclaimer"]
+STEP = ["utter_step_access"]  # its disclaimer is the last line of the same message
+STENT = ["utter_topic_stent"]
 EMERGENCY = ["utter_emergency"]
 ADVICE = ["utter_medical_advice_declined", "utter_care_team_contact_unset", "utter_emergency_signs"]
 CLARIFY = ["utter_did_you_mean"]

@@ -7,7 +7,7 @@ from tests.console.conversations import ADVICE, CLARIFY, EMERGENCY, FALLBACK, GR
 
 
 @pytest.mark.parametrize("answers, expected", [
-    (STEP, "topic"), (STENT, "topic"), (["utter_term_stent", "utter_disclaimer"], "topic"),
+    (STEP, "topic"), (STENT, "topic"), (["utter_term_stent", "utter_term_ivus"], "topic"),
     (FALLBACK, "fallback"), (["utter_term_unknown"], "fallback"), (CLARIFY, "clarification"),
     (ADVICE, "medical_advice"), (EMERGENCY, "emergency"), (GREET, "other"), ([], "other"),
 ])

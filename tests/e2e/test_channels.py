@@ -42,6 +42,19 @@ TELEGRAM_SECRET = "test-secret_token-0123456789"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 TELEGRAM_WEBHOOK_URL = "https://bot.example.org/webhooks/telegram/webhook"
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
+# the disclaimer ends each procedure answer's own message: the full wording once, at the start, then the short line
+FULL, SHORT = RESPONSES["utter_disclaimer"][0]["text"], RESPONSES["utter_disclaimer_short"][0]["text"]
+EMERGENCY_NUMBER = "999"
+# a message for every kind of procedure answer: steps, topics, terms, declined advice, about this information
+PROCEDURE_QUESTIONS = ["/ask_venography", "/ask_completion", "/ask_stent", "/ask_duration", "what is a guidewire?",
+                       "should I stop my blood thinners?", "/ask_about_information"]
+
+
+def ends_with_disclaimer(text, question):
+    """The disclaimer is the last line of the answer's text, followed by nothing but numbered choices."""
+    expected = FULL if question == "/ask_about_information" else SHORT
+    _, found, after = text.rpartition(f"\n{expected}")
+    return bool(found) and re.fullmatch(r"(\n\d+\. [^\n]+)*", after) is not None
 
 
 def channel_env(fake):
@@ -60,6 +73,7 @@ def channel_env(fake):
         "FACEBOOK_APP_SECRET": APP_SECRET,
         "FACEBOOK_PAGE_ACCESS_TOKEN": "test-page-token",
         "FACEBOOK_API_URL": fake.base_url("facebook"),
+        "EMERGENCY_NUMBER": EMERGENCY_NUMBER,
     }
 
 
@@ -169,17 +183,38 @@ def test_telegram_step_answer_with_inline_buttons(servers):
     chat = new_id()
     telegram_say(url, chat, "what happens first?")
     sent = telegram_sent(fake, chat)
-    assert sent[0]["text"].startswith("Step 1 of 6:")
+    assert len(sent) == 1 and sent[0]["text"].startswith("Step 1 of 6:")
     heading, body = sent[0]["html"].split("\n", 1)
     assert heading.startswith("<b>Step 1 of 6:") and heading.endswith("</b>") and "<b>" not in body  # bold heading
-    assert "not medical advice" in sent[-1]["text"]
+    assert sent[0]["text"].endswith(f"\n{FULL}")  # the disclaimer, in the same message
     assert callback_data(sent[-1]) == ["/next_step", "/help"]
 
     # pressing "Next step"
     telegram_say(url, chat, callback_data="/next_step")
     after = telegram_sent(fake, chat)[len(sent):]
-    assert after[0]["text"].startswith("Step 2 of 6:")
+    assert len(after) == 1 and after[0]["text"].startswith("Step 2 of 6:") and after[0]["text"].endswith(f"\n{SHORT}")
     assert callback_data(after[-1]) == ["/next_step", "/previous_step", "/help"]
+
+
+@pytest.mark.parametrize("question", PROCEDURE_QUESTIONS)
+def test_telegram_every_procedure_answer_carries_the_disclaimer(servers, question):
+    url, fake = servers
+    chat = new_id()
+    telegram_say(url, chat, "/ask_overview")
+    before = len(telegram_sent(fake, chat))
+    telegram_say(url, chat, question)
+    answer = telegram_sent(fake, chat)[before:]
+    assert ends_with_disclaimer(answer[-1]["text"], question) and "reply_markup" in answer[-1], answer
+    assert not any(m["text"] in (FULL, SHORT) for m in answer)
+
+
+def test_telegram_emergency_answer_says_the_number_alone(servers):
+    url, fake = servers
+    chat = new_id()
+    telegram_say(url, chat, "my leg went cold and blue and I can't feel my foot")
+    [sent] = telegram_sent(fake, chat)
+    assert f"Call {EMERGENCY_NUMBER} now" in sent["text"] and "Do not drive yourself." in sent["text"]
+    assert "reply_markup" not in sent and "not medical advice" not in sent["text"]
 
 
 def test_telegram_topics_are_one_button_per_row(servers):
@@ -188,7 +223,8 @@ def test_telegram_topics_are_one_button_per_row(servers):
     telegram_say(url, chat, "hello")
     with_keyboard = [m for m in telegram_sent(fake, chat) if "reply_markup" in m]
     keyboard = json.loads(with_keyboard[-1]["reply_markup"])["inline_keyboard"]
-    assert len(keyboard) == 8 and all(len(row) == 1 for row in keyboard)
+    assert len(keyboard) == 9 and all(len(row) == 1 for row in keyboard)
+    assert keyboard[-1][0]["callback_data"] == "/ask_about_information"
     assert keyboard[0][0]["callback_data"] == "/ask_overview"
 
 
@@ -348,7 +384,9 @@ def test_a_30000_character_telegram_message_gets_the_too_long_notice_only(server
     chat = new_id()
     rows, sent = stored_rows(events_db), len(fake.made("telegram", "sendMessage"))
     telegram_say(url, chat, ("what happens first? " * 1500)[:30_000])
-    assert [message["text"] for message in telegram_sent(fake, chat)] == [RESPONSES["utter_message_too_long"][0]["text"]]
+    # the channel's own notice says the configured emergency number too (channels/notices.py, channels/nlg.py)
+    notice = RESPONSES["utter_message_too_long"][0]["text"].replace("your local emergency number", EMERGENCY_NUMBER)
+    assert [message["text"] for message in telegram_sent(fake, chat)] == [notice]
     assert len(fake.made("telegram", "sendMessage")) == sent + 1
     assert stored_rows(events_db) == rows
 
@@ -393,15 +431,15 @@ def test_sms_step_answer_with_numbered_choices_and_a_reply_of_1(servers):
     patient = f"+1555{new_id()}"
     twilio_say(url, patient, "what happens first?")
     first = twilio_sent(fake, patient)
-    assert first[0]["Body"].startswith("Step 1 of 6:")
+    assert len(first) == 1 and first[0]["Body"].startswith("Step 1 of 6:")
     assert all(message["From"] == TWILIO_NUMBER for message in first)
-    assert "not medical advice" in first[-1]["Body"]
-    assert first[-1]["Body"].endswith("\n1. Next step\n2. All topics")
+    # one SMS: the answer, its disclaimer as the last line, then the choices
+    assert first[-1]["Body"].endswith(f"\n{FULL}\n1. Next step\n2. All topics")
 
     twilio_say(url, patient, "1")
     second = twilio_sent(fake, patient)[len(first):]
     assert second[0]["Body"].startswith("Step 2 of 6:")
-    assert second[-1]["Body"].endswith("\n1. Next step\n2. Previous step\n3. All topics")
+    assert second[-1]["Body"].endswith(f"\n{SHORT}\n1. Next step\n2. Previous step\n3. All topics")
 
     twilio_say(url, patient, "previous step")
     third = twilio_sent(fake, patient)[len(first) + len(second):]
@@ -415,7 +453,29 @@ def test_whatsapp_answers_from_the_whatsapp_address(servers):
     sent = twilio_sent(fake, patient)
     assert sent[0]["Body"].startswith("Step 1 of 6:")
     assert {message["From"] for message in sent} == {"whatsapp:" + TWILIO_NUMBER}
-    assert "not medical advice" in sent[-1]["Body"] and "1. Next step" in sent[-1]["Body"]
+    assert f"\n{FULL}\n1. Next step" in sent[-1]["Body"]
+
+
+@pytest.mark.parametrize("patient_prefix", ["+1555", "whatsapp:+44"])
+@pytest.mark.parametrize("question", PROCEDURE_QUESTIONS)
+def test_sms_and_whatsapp_every_procedure_answer_carries_the_disclaimer(servers, question, patient_prefix):
+    url, fake = servers
+    patient = f"{patient_prefix}{new_id()}"
+    twilio_say(url, patient, "/ask_overview")
+    before = len(twilio_sent(fake, patient))
+    twilio_say(url, patient, question)
+    answer = twilio_sent(fake, patient)[before:]
+    assert ends_with_disclaimer(answer[-1]["Body"], question), answer
+    assert not any(m["Body"] in (FULL, SHORT) for m in answer)
+
+
+def test_sms_emergency_answer_says_the_number_alone(servers):
+    url, fake = servers
+    patient = f"+1555{new_id()}"
+    twilio_say(url, patient, "I'm bleeding heavily from the groin and it won't stop")
+    [sent] = twilio_sent(fake, patient)
+    assert f"Call {EMERGENCY_NUMBER} now" in sent["Body"] and "Do not drive yourself." in sent["Body"]
+    assert "1. " not in sent["Body"] and "not medical advice" not in sent["Body"]
 
 
 def test_twilio_rejects_an_unsigned_post(servers):
@@ -571,15 +631,35 @@ def test_messenger_step_answer_with_a_button_template(servers):
     psid = str(new_id())
     reply = messenger_post(url, messenger_event(psid, message={"mid": "m1", "text": "what happens first?"}))
     assert reply.status_code == 200
-    sent = messenger_sent(fake, psid)
-    assert sent[0]["text"].startswith("Step 1 of 6:")
-    template = sent[-1]["attachment"]["payload"]
-    assert "not medical advice" in template["text"]
-    assert [(b["type"], b["title"], b["payload"]) for b in template["buttons"]] == [
-        ("postback", "Next step", "/next_step"), ("postback", "All topics", "/help")]
+    [sent] = messenger_sent(fake, psid)
+    # one message: the answer with its disclaimer (over a template's 640 characters, so quick replies)
+    assert sent["text"].startswith("Step 1 of 6:") and sent["text"].endswith(f"\n{FULL}")
+    assert [(r["title"], r["payload"]) for r in sent["quick_replies"]] == [
+        ("Next step", "/next_step"), ("All topics", "/help")]
 
     messenger_post(url, messenger_event(psid, postback={"title": "Next step", "payload": "/next_step"}))
-    assert messenger_sent(fake, psid)[len(sent)]["text"].startswith("Step 2 of 6:")
+    [second] = messenger_sent(fake, psid)[1:]
+    template = second["attachment"]["payload"]  # short enough for a button template, whose buttons stay usable
+    assert template["text"].startswith("Step 2 of 6:") and template["text"].endswith(f"\n{SHORT}")
+    assert [(b["type"], b["title"], b["payload"]) for b in template["buttons"]] == [
+        ("postback", "Next step", "/next_step"), ("postback", "Previous step", "/previous_step"),
+        ("postback", "All topics", "/help")]
+
+
+def messenger_text(message):
+    return message.get("text") or message["attachment"]["payload"]["text"]
+
+
+@pytest.mark.parametrize("question", PROCEDURE_QUESTIONS)
+def test_messenger_every_procedure_answer_carries_the_disclaimer(servers, question):
+    url, fake = servers
+    psid = str(new_id())
+    messenger_post(url, messenger_event(psid, message={"mid": "m1", "text": "/ask_overview"}))
+    before = len(messenger_sent(fake, psid))
+    messenger_post(url, messenger_event(psid, message={"mid": "m2", "text": question}))
+    answer = messenger_sent(fake, psid)[before:]
+    assert ends_with_disclaimer(messenger_text(answer[-1]), question), answer
+    assert not any(messenger_text(m) in (FULL, SHORT) for m in answer)
 
 
 def test_messenger_topics_are_quick_replies(servers):
@@ -588,10 +668,10 @@ def test_messenger_topics_are_quick_replies(servers):
     messenger_post(url, messenger_event(psid, message={"mid": "m1", "text": "hello"}))
     quick = [m for m in messenger_sent(fake, psid) if "quick_replies" in m]
     replies = quick[-1]["quick_replies"]
-    assert len(replies) == 8 and all(len(r["title"]) <= 20 for r in replies)
+    assert len(replies) == 9 and all(len(r["title"]) <= 20 for r in replies)
     messenger_post(url, messenger_event(psid, message={
         "mid": "m2", "text": replies[1]["title"], "quick_reply": {"payload": replies[1]["payload"]}}))
-    assert messenger_sent(fake, psid)[-2]["text"].startswith("Step 1 of 6:")
+    assert messenger_text(messenger_sent(fake, psid)[-1]).startswith("Step 1 of 6:")
 
 
 @pytest.mark.parametrize("header", ["X-Hub-Signature-256", "X-Hub-Signature", None])

@@ -52,8 +52,12 @@ def database_text(db):
 def assistant(tmp_path_factory):
     db = tmp_path_factory.mktemp("var") / "conversations.db"
     processes = {}
-    with running_assistant(trained_model(), processes=processes, tracker_db=db) as url:
+    with running_assistant(trained_model(), {"EMERGENCY_NUMBER": EMERGENCY_NUMBER}, processes=processes,
+                           tracker_db=db) as url:
         yield url, db, processes
+
+
+EMERGENCY_NUMBER = "999"
 
 
 def test_a_restarted_rasa_server_carries_on_where_the_conversation_was(assistant):
@@ -185,7 +189,11 @@ def test_with_the_action_server_down_the_patient_is_told_and_can_carry_on_later(
     actions.stop()
     down = say(url, patient, "next")
     assert [message["text"].split("\n")[0] for message in down] == ["Sorry, I can't answer right now"]
-    assert "call your clinic" in down[0]["text"]
+    assert "call your clinic" in down[0]["text"] and f"call {EMERGENCY_NUMBER}" in down[0]["text"]
+    # the emergency answer is a plain response chosen by a rule: still given, with the deployment's number
+    [emergency] = say(url, str(uuid.uuid4()), "my chest hurts and I can't breathe")
+    assert f"Call {EMERGENCY_NUMBER} now" in emergency["text"] and "Do not drive yourself." in emergency["text"]
+    assert "buttons" not in emergency
 
     actions.start()
     port = actions.args[actions.args.index("--port") + 1]

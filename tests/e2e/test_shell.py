@@ -11,6 +11,7 @@ import time
 import pexpect
 import pytest
 import requests
+import yaml
 
 from tests.conftest import ROOT
 from tests.e2e.servers import free_port
@@ -20,7 +21,12 @@ pytestmark = pytest.mark.model
 
 START_TIMEOUT = 300  # action server + loading the model on a busy 2-core machine
 REPLY_TIMEOUT = 60
+TEXTS = {name: variations[0]["text"] for name, variations in
+         yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items()}
 DISCLAIMER = "not medical advice"
+# the disclaimer ends the answer: the full wording in the first answer of the conversation, then the short line
+FULL_DISCLAIMER, SHORT_DISCLAIMER = TEXTS["utter_disclaimer"], TEXTS["utter_disclaimer_short"]
+EMERGENCY_NUMBER = "999"
 FREE_TEXT = "Type out your own message"
 PROMPT = "Your input ->"
 
@@ -43,6 +49,7 @@ def shell(tmp_path):
         "PROMPT_TOOLKIT_NO_CPR": "1",  # do not wait for the terminal to report the cursor position
         "TQDM_DISABLE": "1",
         "TRACKER_DB": str(tmp_path / "conversations.db"),  # not the worktree's var/
+        "EMERGENCY_NUMBER": EMERGENCY_NUMBER,
     }
     child = pexpect.spawn(
         shutil.which("make"),
@@ -95,13 +102,13 @@ def test_a_patient_talks_to_the_assistant_in_make_shell(shell):
 
     shell.sendline("why do they inject dye and take x-rays?")
     shell.expect("Step 2 of 6")
-    shell.expect(DISCLAIMER)
+    shell.expect(re.escape(FULL_DISCLAIMER))
     shell.expect(re.escape("Next step (/next_step)"))
     choose_free_text(shell)
 
     shell.sendline("next")
     shell.expect("Step 3 of 6")
-    shell.expect(DISCLAIMER)
+    shell.expect(re.escape(SHORT_DISCLAIMER))
     shell.expect(re.escape("Next step (/next_step)"))
 
     # the same with the menu: the first item, "Next step", is selected; Enter takes it
@@ -109,8 +116,15 @@ def test_a_patient_talks_to_the_assistant_in_make_shell(shell):
     time.sleep(0.5)
     shell.send("\r")
     shell.expect("Step 4 of 6")
-    shell.expect(DISCLAIMER)
+    shell.expect(re.escape(SHORT_DISCLAIMER))
     choose_free_text(shell)
+
+    # the emergency answer says the deployment's number, alone: no disclaimer, no menu
+    shell.sendline("my chest suddenly hurts and I can't breathe")
+    shell.expect(re.escape(f"Call {EMERGENCY_NUMBER} now, or go to the nearest emergency department."))
+    shell.expect(re.escape("Do not drive yourself."))
+    shell.expect(PROMPT)
+    assert DISCLAIMER not in shell.before and FREE_TEXT not in shell.before
 
     shell.sendline("/stop")
     shell.expect(pexpect.EOF, timeout=REPLY_TIMEOUT)

@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import yaml
 from playwright import sync_api
 
 from privacy.pseudonyms import stored_sender_id
@@ -36,6 +37,9 @@ FONT_BLOCKED = "https://fonts.googleapis.com/"
 LOOPBACK = re.compile(r"^(https?|wss?)://127\.0\.0\.1[:/]")
 CLINIC = {"CLINIC_NAME": "Test Vein Clinic", "CLINIC_PHONE": "0100 000 000"}
 EMERGENCY_NUMBER = "112"
+TEXTS = {name: variations[0]["text"] for name, variations in
+         yaml.safe_load((ROOT / "domain.yml").read_text())["responses"].items()}
+FULL_DISCLAIMER, SHORT_DISCLAIMER = TEXTS["utter_disclaimer"], TEXTS["utter_disclaimer_short"]
 
 
 @pytest.fixture(scope="module")
@@ -150,9 +154,14 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
         assert "not medical advice" in bot_texts(page)[0]
         sync_api.expect(page.locator(".rw-reply", has_text="Start at step 1")).to_be_visible(timeout=REPLY_TIMEOUT_MS)
 
+        # the page names where the facts come from (config.js, in the about answer's words)
+        sync_api.expect(page.locator("#ta-source")).to_contain_text("dated 11 February 2022")
+
         send(page, "what happens first?")
         wait_for_bot_text(page, "Step 1 of 6")
-        wait_for_bot_text(page, "not medical advice")
+        # the disclaimer is the answer's last line, in the same bubble (the full wording the first time)
+        step_one = page.locator(".rw-response", has_text="Step 1 of 6").last
+        sync_api.expect(step_one).to_contain_text(FULL_DISCLAIMER, timeout=REPLY_TIMEOUT_MS)
         next_step = page.locator(".rw-reply", has_text="Next step").last
         sync_api.expect(next_step).to_be_visible(timeout=REPLY_TIMEOUT_MS)
         # usable by keyboard: the quick replies are focusable buttons
@@ -160,7 +169,10 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
 
         next_step.click()
         wait_for_bot_text(page, "Step 2 of 6")
-        page.wait_for_timeout(1000)  # the step's buttons and disclaimer follow
+        step_two = page.locator(".rw-response", has_text="Step 2 of 6").last
+        sync_api.expect(step_two).to_contain_text(SHORT_DISCLAIMER, timeout=REPLY_TIMEOUT_MS)
+        assert not any(text.strip() in (FULL_DISCLAIMER, SHORT_DISCLAIMER) for text in bot_texts(page))
+        page.wait_for_timeout(1000)  # the step's buttons follow
         page.screenshot(path=str(ARTIFACTS / "web-widget.png"))
         assert_accessible(page, "open-with-answers")
         before = bot_texts(page)
@@ -290,7 +302,9 @@ def test_the_emergency_answer_is_an_alert_with_a_tap_to_call_link(site, browser)
         alert = page.locator(".rw-response.ta-emergency")
         sync_api.expect(alert).to_contain_text("This may be an emergency", timeout=REPLY_TIMEOUT_MS)
         link = alert.locator("a[href^='tel:']")
-        sync_api.expect(link).to_have_text(f"your local emergency number ({EMERGENCY_NUMBER})")
+        sync_api.expect(link).to_have_text(EMERGENCY_NUMBER)
+        sync_api.expect(alert).to_contain_text(f"Call {EMERGENCY_NUMBER} now")
+        sync_api.expect(alert).to_contain_text("Do not drive yourself.")
         assert link.get_attribute("href") == f"tel:{EMERGENCY_NUMBER}" and link.get_attribute("target") is None
         assert alert.locator("strong").inner_text() == "This may be an emergency."  # the heading, bold
         colours = alert.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")

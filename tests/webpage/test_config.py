@@ -68,11 +68,16 @@ def test_the_command_writes_the_file(tmp_path, monkeypatch):
     assert parsed(out.read_text()) == widget_config("https://assistant.example-clinic.org", CLINIC)
 
 
-def test_with_an_emergency_number_the_advice_links_to_it():
-    _, emergency = widget_config("http://x", {"EMERGENCY_NUMBER": "112"})["offline"]
-    assert text_of(emergency) == body(responses.EMERGENCY).replace(
-        "your local emergency number", "your local emergency number (112)")
-    assert [part for part in emergency if "href" in part] == [
-        {"text": "your local emergency number (112)", "href": "tel:112"}]
+def test_with_an_emergency_number_the_notice_says_it_and_the_advice_links_to_it():
+    contact, emergency = widget_config("http://x", {"EMERGENCY_NUMBER": "112"})["offline"]
+    assert text_of(emergency) == body(responses.EMERGENCY).replace("your local emergency number", "112")
+    assert [part for part in emergency if "href" in part] == [{"text": "112", "href": "tel:112"}]
+    assert text_of(contact) == body(responses.CARE_TEAM_CONTACT_UNSET).replace("your local emergency number", "112")
     _, unset = widget_config("http://x", {})["offline"]
     assert not any("href" in part for part in unset)
+
+
+def test_the_page_names_the_source_and_its_date_in_the_about_answers_words():
+    source = widget_config("http://x", {})["source"]
+    assert source == body(responses.ABOUT_INFORMATION).replace("{source_date}", "11 February 2022")
+    assert "health professionals" in source and "INVAMED" in source and "{" not in source
