@@ -55,6 +55,14 @@
     [{ text: "In an emergency, call your local emergency number now." }]
   ];
 
+  /* The page's own emergency line says what the chat says, with the configured number as a link. */
+  var urgentLine = document.getElementById("ta-urgent");
+  if (urgentLine && settings.offline) {
+    var urgent = paragraph(settings.offline[settings.offline.length - 1]);
+    urgent.id = urgentLine.id;
+    urgentLine.replaceWith(urgent);
+  }
+
   var connection = {
     state: "connecting",                // connecting, up, offline (notice shown), back (notice shown)
     timer: null,

@@ -156,6 +156,9 @@ def test_a_patient_asks_in_the_widget_and_the_conversation_survives_a_reload(sit
 
         # the page names where the facts come from (config.js, in the about answer's words)
         sync_api.expect(page.locator("#ta-source")).to_contain_text("dated 11 February 2022")
+        # and its emergency line says the configured number, as a tap-to-call link
+        sync_api.expect(page.locator("#ta-urgent")).to_contain_text(f"Call {EMERGENCY_NUMBER} now")
+        assert page.locator("#ta-urgent a").get_attribute("href") == f"tel:{EMERGENCY_NUMBER}"
 
         send(page, "what happens first?")
         wait_for_bot_text(page, "Step 1 of 6")
