@@ -12,6 +12,10 @@ Twilio signs too; Sanic's form drops empty fields, so such posts did not match t
 signature). A signed post without ``From`` or ``Body`` gets 400 (Rasa's answered 500 or
 nothing); an empty ``Body`` (a photo, a location) goes to the input policy, which
 answers nothing to an empty message.
+
+Both arrive at the one webhook; each message's ``input_channel`` says which: ``twilio`` for
+SMS, ``twilio_whatsapp`` for WhatsApp (the staff console counts them apart; the stored
+sender id is a pseudonym, so it cannot say).
 """
 import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
@@ -35,9 +39,15 @@ from channels.webhooks import WrongShape, refused
 logger = logging.getLogger(__name__)
 
 WHATSAPP = "whatsapp:"
+WHATSAPP_INPUT_CHANNEL = "twilio_whatsapp"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 # field -> its values (getlist, as Twilio's RequestValidator reads it)
 Form = RequestParameters
+
+
+def input_channel(sender: str) -> str:
+    """What a message's stored ``input_channel`` says: WhatsApp or SMS, both through Twilio."""
+    return WHATSAPP_INPUT_CHANNEL if sender.startswith(WHATSAPP) else RasaTwilioInput.name()
 
 
 def sender_number(twilio_number: str, recipient: str) -> str:
@@ -129,7 +139,7 @@ class TwilioInput(RasaTwilioInput):
                 return refused(shape, self.name())
             text = self.choices.resolve(sender, text)
             self.choices.start_turn(sender)
-            message = UserMessage(text, self.get_output_channel(), sender, input_channel=self.name(),
+            message = UserMessage(text, self.get_output_channel(), sender, input_channel=input_channel(sender),
                                   metadata=self.get_metadata(request))
             try:
                 await handle_screened(message)

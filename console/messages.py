@@ -27,7 +27,7 @@ CLARIFICATION = "utter_did_you_mean"
 TOPIC_PREFIXES = ("utter_step_", "utter_topic_", "utter_term_")
 NOT_UNDERSTOOD = ("fallback", "clarification")
 # the channels' names in input_channel; senders prefixed rest: / web: say so themselves
-CHANNEL_NAMES = {"socketio": "web", "rest": "rest", "telegram": "telegram", "twilio": "twilio (SMS, WhatsApp)",
+CHANNEL_NAMES = {"socketio": "web", "rest": "rest", "telegram": "telegram", "twilio": "sms", "twilio_whatsapp": "whatsapp",
                  "facebook": "messenger", "cmdline": "shell"}
 
 Key = Tuple[str, float]

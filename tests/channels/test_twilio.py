@@ -3,8 +3,13 @@ import pytest
 from sanic.request import RequestParameters
 from twilio.request_validator import RequestValidator
 
-from channels.twilio import posted_form, sender_number, signed_by_twilio, twilio_message
+from channels.twilio import input_channel, posted_form, sender_number, signed_by_twilio, twilio_message
 from channels.webhooks import WrongShape
+
+
+def test_whatsapp_and_sms_messages_are_stored_under_their_own_channel():
+    assert input_channel("whatsapp:+4470000") == "twilio_whatsapp"
+    assert input_channel("+4470000") == "twilio"
 
 
 def test_whatsapp_replies_come_from_the_whatsapp_address():

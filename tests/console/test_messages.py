@@ -18,6 +18,7 @@ def test_the_answer_category(answers, expected):
 def test_channels_from_the_stored_id_or_the_input_channel():
     assert channel("web:ab12", "socketio") == "web" and channel("rest:ab12", "rest") == "rest"
     assert channel("ab12", "telegram") == "telegram" and channel("ab12", "facebook") == "messenger"
+    assert channel("ab12", "twilio") == "sms" and channel("ab12", "twilio_whatsapp") == "whatsapp"
     assert channel("ab12", None) == "unknown"
 
 

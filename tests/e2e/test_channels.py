@@ -18,6 +18,7 @@ import os
 import random
 import re
 import sqlite3
+from collections import Counter
 from contextlib import closing
 
 import pytest
@@ -103,6 +104,13 @@ def servers(tmp_path_factory, events_db, processes):
 
 def new_id():
     return random.randrange(10**8, 10**9)
+
+
+def stored_input_channels(db):
+    """Each stored user message's input_channel, and how many."""
+    with closing(sqlite3.connect(db)) as connection:
+        rows = connection.execute("SELECT json_extract(data, '$.input_channel') FROM events WHERE type_name = 'user'")
+        return Counter(channel for (channel,) in rows)
 
 
 def stored_rows(db):
@@ -426,10 +434,12 @@ def twilio_sent(fake, recipient):
     return [call.body for call in fake.made("twilio", "Messages.json") if call.body["To"] == recipient]
 
 
-def test_sms_step_answer_with_numbered_choices_and_a_reply_of_1(servers):
+def test_sms_step_answer_with_numbered_choices_and_a_reply_of_1(servers, events_db):
     url, fake = servers
     patient = f"+1555{new_id()}"
+    before = stored_input_channels(events_db)
     twilio_say(url, patient, "what happens first?")
+    assert stored_input_channels(events_db) - before == Counter({"twilio": 1})
     first = twilio_sent(fake, patient)
     assert len(first) == 1 and first[0]["Body"].startswith("Step 1 of 6:")
     assert all(message["From"] == TWILIO_NUMBER for message in first)
@@ -446,10 +456,13 @@ def test_sms_step_answer_with_numbered_choices_and_a_reply_of_1(servers):
     assert third[0]["Body"].startswith("Step 1 of 6:")
 
 
-def test_whatsapp_answers_from_the_whatsapp_address(servers):
+def test_whatsapp_answers_from_the_whatsapp_address(servers, events_db):
     url, fake = servers
     patient = f"whatsapp:+44{new_id()}"
+    before = stored_input_channels(events_db)
     twilio_say(url, patient, "what happens first?")
+    # stored as WhatsApp, not SMS (the staff console counts them apart)
+    assert stored_input_channels(events_db) - before == Counter({"twilio_whatsapp": 1})
     sent = twilio_sent(fake, patient)
     assert sent[0]["Body"].startswith("Step 1 of 6:")
     assert {message["From"] for message in sent} == {"whatsapp:" + TWILIO_NUMBER}
