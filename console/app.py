@@ -11,7 +11,6 @@ session for that user (its CSRF token, its lifetime) and refuses anything else w
 The console's own table of messages is kept up to date in the background (console.sync); each page says
 whether it is complete.
 """
-import logging
 import secrets
 from pathlib import Path
 from typing import Optional
@@ -29,10 +28,10 @@ from console.period import BadPeriod, period
 from console.sessions import Session, Sessions
 from console.signing import sign, unsign
 from console.store import ConversationStore, StoreError
+from console.sync import LOGGER as SYNC_LOGGER
 from console.sync import Syncer
 
 HERE = Path(__file__).resolve().parent
-LOGGER = logging.getLogger("console.sync")
 STATIC = {
     "console.css": (HERE / "static" / "console.css", "text/css"),
     "console.js": (HERE / "static" / "console.js", "text/javascript"),
@@ -80,7 +79,7 @@ def create_app(config: Config, name: str = "thrombectomy_console") -> Sanic:
         try:
             syncer.step()
         except Exception as failure:  # the thread tries again; pages say the table is partial
-            LOGGER.warning("console: the first sync failed (%s); the background sync tries again", failure)
+            SYNC_LOGGER.warning("console: the first sync failed (%s); the background sync tries again", failure)
         syncer.start()
 
     @app.before_server_stop
