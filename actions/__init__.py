@@ -10,4 +10,6 @@ Modules, one job each:
 - ``disclaimer``: the disclaimer as the last line of every procedure answer's message
 - ``about``: about this information (the source, the clinic's review, the full disclaimer)
 - ``clarify``: "did you mean ...?" when the classifier is unsure between a few topics
+- ``selector``: the answer of a topic the guide does not cover, chosen within the intent
+- ``out_of_scope``: the out-of-scope answer, or the getting-ready answer
 """

@@ -3,7 +3,7 @@ from typing import Any, Dict, List, Text
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config, responses
+from actions import config, responses, selector
 from actions.base import SafeAction
 from actions.explain import current_position, explain_terms, follow_up_buttons, utter_disclaimer
 
@@ -47,14 +47,17 @@ class ActionDeclineMedicalAdvice(SafeAction):
 
     Symptom questions ("is it normal that my leg is still swollen?") are ask_medical_advice
     too: never the procedure text, always the care team and the signs to call the emergency
-    number for.
+    number for. A general question on what the guide does not cover (risks, after going home:
+    data/topics/uncovered.yml) opens with that topic's answer instead of the refusal
+    (actions/selector.py); the rest stays the same.
     """
 
     def name(self) -> Text:
         return "action_decline_medical_advice"
 
     def answer(self, dispatcher, tracker, domain) -> Events:
-        dispatcher.utter_message(response=responses.MEDICAL_ADVICE_DECLINED)
+        opening = selector.selected_response(tracker, domain) or responses.MEDICAL_ADVICE_DECLINED
+        dispatcher.utter_message(response=opening)
         explain_terms(dispatcher, tracker, domain)
         utter_contact(dispatcher)
         dispatcher.utter_message(response=responses.EMERGENCY_SIGNS)

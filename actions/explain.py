@@ -9,7 +9,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import responses, walkthrough
+from actions import responses, selector, walkthrough
 from actions.base import SafeAction
 from actions.disclaimer import utter_disclaimer
 
@@ -91,7 +91,11 @@ class ActionExplainStep(SafeAction):
 
 
 class ActionExplainTopic(SafeAction):
-    """The overview, stents, numbing, duration, the device, and afterwards."""
+    """The overview, stents, numbing, duration, the device, and afterwards.
+
+    Within ask_anesthesia, "what will it feel like" gets the answer of that topic, which the
+    guide does not cover (actions/selector.py).
+    """
 
     def name(self) -> Text:
         return "action_explain_topic"
@@ -103,7 +107,8 @@ class ActionExplainTopic(SafeAction):
             return []
         if topic in walkthrough.POSITIONS:
             return explain_position(dispatcher, domain, topic)
-        dispatcher.utter_message(response=responses.topic_response(topic))
+        answer = selector.selected_response(tracker, domain) or responses.topic_response(topic)
+        dispatcher.utter_message(response=answer)
         utter_disclaimer(dispatcher, responses.topic_buttons(domain))
         return []
 

@@ -2,7 +2,8 @@
 
 Rasa's validator warns about every response that no story or rule utters. Here
 most answers are uttered by the custom actions (by the names in
-``actions/responses.py``), so those warnings - and only those - are expected.
+``actions/responses.py``, and the topics' responses in ``data/topics/uncovered.yml``), so
+those warnings - and only those - are expected.
 Everything else Rasa reports (unknown actions, conflicting rules, duplicate or
 mislabelled examples, ...) fails the check.
 
@@ -17,6 +18,7 @@ from rasa.cli.utils import validate_files
 from rasa.shared.importers.importer import TrainingDataImporter
 
 from actions import responses
+from components.topic_selector import TopicSelector, read_topics, topics_path
 
 ROOT = Path(__file__).resolve().parent.parent
 UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
@@ -26,6 +28,7 @@ IGNORED = ("Slot auto-fill has been removed",)
 
 def uttered_by_actions(name: str) -> bool:
     named = {value for key, value in vars(responses).items() if key.isupper() and isinstance(value, str)}
+    named |= {topic.response for topic in read_topics(topics_path(TopicSelector.get_default_config()))}
     return name in named or name.startswith(ACTION_PREFIXES)
 
 
