@@ -25,15 +25,12 @@ import settings
 from benchmarks.blind import BLIND, examples
 from cluster.assistant import action_server
 from cluster.processes import free_port
+from components.topic_selector import TopicSelector, read_topics, topics_path
 
 UNCOVERED = BLIND / "uncovered.yml"
-# the set's topic -> the response that answers it (domain.yml)
-TOPIC_ANSWERS = {
-    "uncovered_risks": "utter_uncovered_risks",
-    "uncovered_before": "utter_uncovered_before",
-    "uncovered_feel": "utter_uncovered_feel",
-    "uncovered_after_home": "utter_uncovered_after_home",
-}
+# the set's label ("uncovered_risks") -> the response that answers it, as data/topics/uncovered.yml names it
+TOPIC_ANSWERS = {f"uncovered_{topic.name}": topic.response
+                 for topic in read_topics(topics_path(TopicSelector.get_default_config()))}
 
 
 @dataclass
