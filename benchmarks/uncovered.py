@@ -13,18 +13,16 @@ Used by the gate in tests/test_uncovered_answers.py.
 """
 import asyncio
 import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List
+from typing import Dict, List
 
 from rasa.core.agent import Agent
 from rasa.utils.endpoints import EndpointConfig
 
 import settings
 from benchmarks.blind import BLIND, examples
-from cluster.assistant import action_server
-from cluster.processes import free_port
+from cluster.assistant import running_actions
 from components.topic_selector import TopicSelector, read_topics, topics_path
 
 UNCOVERED = BLIND / "uncovered.yml"
@@ -46,18 +44,6 @@ class TopicFigures:
         return sum(self.answered.values()) / sum(self.messages.values())
 
 
-@contextmanager
-def running_actions() -> Iterator[str]:
-    """The real action server on a free loopback port; yields its webhook URL."""
-    port = free_port()
-    process = action_server(port, {**os.environ, **settings.makefile_defaults()})
-    try:
-        process.wait_until_up(f"http://127.0.0.1:{port}/health")
-        yield f"http://127.0.0.1:{port}/webhook"
-    finally:
-        process.stop()
-
-
 def _answer_texts(responses: Dict[str, List[Dict[str, str]]]) -> Dict[str, str]:
     return {topic: responses[name][0]["text"] for topic, name in TOPIC_ANSWERS.items()}
 
@@ -74,6 +60,6 @@ async def _measure(agent: Agent, answers: Dict[str, str]) -> TopicFigures:
 
 def measure(model: Path, responses: Dict[str, List[Dict[str, str]]]) -> TopicFigures:
     """Each topic's share of messages that got its answer, from this model and domain.yml's responses."""
-    with running_actions() as webhook:
+    with running_actions({**os.environ, **settings.makefile_defaults()}) as webhook:
         agent = Agent.load(str(model), action_endpoint=EndpointConfig(url=webhook))
         return asyncio.run(_measure(agent, _answer_texts(responses)))

@@ -32,6 +32,24 @@ def rasa_server(model: Path, port: int, env: Dict[str, str], credentials: str = 
 
 
 @contextmanager
+def running_actions(env: Dict[str, str], port: Optional[int] = None,
+                    processes: Optional[Dict[str, Process]] = None) -> Iterator[str]:
+    """Yield the action server's webhook URL while it runs on 127.0.0.1:port (a free port if None).
+
+    A dict passed as processes gets the running process as "actions" (to read its log).
+    """
+    port = port or free_port()
+    actions = action_server(port, env)
+    if processes is not None:
+        processes["actions"] = actions
+    try:
+        actions.wait_until_up(f"http://127.0.0.1:{port}/health")
+        yield f"http://127.0.0.1:{port}/webhook"
+    finally:
+        actions.stop()
+
+
+@contextmanager
 def running_assistant(
     model: Path,
     extra_env: Optional[Dict[str, str]] = None,
@@ -60,18 +78,15 @@ def running_assistant(
            "TRACKER_DB": str(tracker_db or Path(scratch.name) / "conversations.db"),
            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
            "SESSION_SECRET": secrets.token_urlsafe(48), "SENDER_ID_KEY": secrets.token_urlsafe(48), **(extra_env or {})}
-    actions = action_server(action_port, env)
-    processes["actions"] = actions
-    rasa = None
     try:
-        actions.wait_until_up(f"http://127.0.0.1:{action_port}/health")
-        rasa = rasa_server(model, rasa_port, env, credentials, rasa_args)
-        processes["rasa"] = rasa
-        base = f"http://127.0.0.1:{rasa_port}"
-        rasa.wait_until_up(base + "/")
-        yield base
+        with running_actions(env, action_port, processes):
+            rasa = rasa_server(model, rasa_port, env, credentials, rasa_args)
+            processes["rasa"] = rasa
+            try:
+                base = f"http://127.0.0.1:{rasa_port}"
+                rasa.wait_until_up(base + "/")
+                yield base
+            finally:
+                rasa.stop()
     finally:
-        for process in (rasa, actions):
-            if process is not None:
-                process.stop()
         scratch.cleanup()
