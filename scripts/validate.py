@@ -12,7 +12,9 @@ Usage: python scripts/validate.py
 import re
 import sys
 import warnings
+from functools import lru_cache
 from pathlib import Path
+from typing import FrozenSet
 
 from rasa.cli.utils import validate_files
 from rasa.shared.importers.importer import TrainingDataImporter
@@ -26,10 +28,16 @@ ACTION_PREFIXES = ("utter_step_", "utter_topic_", "utter_term_", "utter_button_"
 IGNORED = ("Slot auto-fill has been removed",)
 
 
-def uttered_by_actions(name: str) -> bool:
+@lru_cache(maxsize=None)
+def named_by_actions() -> FrozenSet[str]:
+    """The responses the actions name: actions/responses.py and the topics file (read once)."""
     named = {value for key, value in vars(responses).items() if key.isupper() and isinstance(value, str)}
     named |= {topic.response for topic in read_topics(topics_path(TopicSelector.get_default_config()))}
-    return name in named or name.startswith(ACTION_PREFIXES)
+    return frozenset(named)
+
+
+def uttered_by_actions(name: str) -> bool:
+    return name in named_by_actions() or name.startswith(ACTION_PREFIXES)
 
 
 def expected(message: str) -> bool:
