@@ -81,14 +81,22 @@ def read_topics(path: Path) -> List[Topic]:
         missing = [key for key in ("topic", "within", "response", "examples") if not entry.get(key)]
         if missing:
             raise InvalidConfigException(f"TopicSelector: a topic in {path} has no {', '.join(missing)}")
-        examples = [line[2:].strip() for line in str(entry["examples"]).splitlines()
-                    if line.strip().startswith("- ")]
-        topics.append(Topic(str(entry["topic"]), str(entry["within"]), str(entry["response"]),
-                            [line.strip() for line in examples if line.strip()]))
+        lines = [line.strip() for line in str(entry["examples"]).splitlines()]
+        examples = [line[2:].strip() for line in lines if line.startswith("- ") and line[2:].strip()]
+        topics.append(Topic(str(entry["topic"]), str(entry["within"]), str(entry["response"]), examples))
     names = [topic.name for topic in topics]
     if len(set(names)) != len(names):
         raise InvalidConfigException(f"TopicSelector: a topic is named twice in {path}")
     return topics
+
+
+def by_intent(stacked: np.ndarray, labels: Dict[Text, List[Text]]) -> Dict[Text, np.ndarray]:
+    """The rows of ``stacked`` for each intent, in the order (and numbers) of ``labels``."""
+    vectors, start = {}, 0
+    for intent, intent_labels in labels.items():
+        vectors[intent] = stacked[start:start + len(intent_labels)]
+        start += len(intent_labels)
+    return vectors
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -138,11 +146,7 @@ class TopicSelector(GraphComponent):
         with model_storage.read_from(resource) as directory:
             index = json.loads((directory / INDEX_FILE).read_text(encoding="utf-8"))
             stacked = np.load(directory / VECTORS_FILE)
-        vectors, start = {}, 0
-        for intent, labels in index["labels"].items():
-            vectors[intent] = stacked[start:start + len(labels)]
-            start += len(labels)
-        return cls(config, model_storage, resource, index["topics"], index["labels"], vectors)
+        return cls(config, model_storage, resource, index["topics"], index["labels"], by_intent(stacked, index["labels"]))
 
     def train(self, training_data: TrainingData) -> Resource:
         topics = read_topics(topics_path(self._config))
@@ -158,10 +162,7 @@ class TopicSelector(GraphComponent):
         self.topics = {topic.name: {"name": topic.name, "within": topic.within, "response": topic.response}
                        for topic in topics}
         stacked = encoder().encode(texts).astype(np.float32)
-        start = 0
-        for intent, labels in self.labels.items():
-            self.vectors[intent] = stacked[start:start + len(labels)]
-            start += len(labels)
+        self.vectors = by_intent(stacked, self.labels)
         with self._model_storage.write_to(self._resource) as directory:
             index = {"topics": list(self.topics.values()), "labels": self.labels}
             (directory / INDEX_FILE).write_text(json.dumps(index), encoding="utf-8")
