@@ -180,7 +180,7 @@ shell: $(MODEL) $(SENDER_ID_KEY_FILE) ## talk to the assistant in the terminal
 	$(WITH_SENDER_ID_KEY) $(RASA) shell --model $(MODEL) --endpoints endpoints.yml --port $(RASA_PORT)
 
 test-unit: $(SPACY_PIPELINE)/.built $(ENCODER)/.built $(CONSOLE_CHART) ## unit and content tests (no trained model needed)
-	$(PYTEST) -m "not model" tests
+	$(PYTEST) -m "not model and not image" tests
 
 test-stories: $(MODEL) ## the test conversations must all pass
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories --quiet
