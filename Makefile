@@ -56,7 +56,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: help install settings spacy encoder validate train credentials run actions purge shell console web web-config packages cluster lint lighthouse test-lighthouse content-report test test-unit test-stories test-e2e audit clean
+.PHONY: wheelhouse image base-images test-image help install settings spacy encoder validate train credentials run actions purge shell console web web-config packages cluster lint lighthouse test-lighthouse content-report test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -120,9 +120,10 @@ web-config: $(BIN)/.installed ## write web/config.js: the Rasa server the demo p
 # Debian packages the tests and `make cluster` use, each with a file that shows it is installed.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 DEBIAN_PACKAGES := chromium:/usr/bin/chromium nginx:/usr/sbin/nginx redis-server:/usr/bin/redis-server \
-	postgresql:/usr/lib/postgresql/15/bin/postgres
+	postgresql:/usr/lib/postgresql/15/bin/postgres podman:/usr/bin/podman runc:/usr/sbin/runc \
+	debootstrap:/usr/sbin/debootstrap
 
-packages: ## install Debian's chromium, postgresql, redis-server and nginx (only those missing)
+packages: ## install Debian's chromium, postgresql, redis-server, nginx, podman, runc and debootstrap (only those missing)
 	@missing=""; for entry in $(DEBIAN_PACKAGES); do test -e "$${entry#*:}" || missing="$$missing $${entry%%:*}"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "apt-get install$$missing"; \
@@ -197,6 +198,36 @@ $(LIGHTHOUSE): tools/lighthouse/package.json tools/lighthouse/package-lock.json
 test-lighthouse: $(MODEL) web packages $(LIGHTHOUSE) ## Lighthouse on the demo page (offline, chromium, the real servers): fails under accessibility 100; reports in results/lighthouse/
 	CHROME_PATH=/usr/bin/chromium TQDM_DISABLE=1 $(BIN)/python -m benchmarks.lighthouse --lighthouse $(LIGHTHOUSE) $(LIGHTHOUSE_ARGS)
 
+# The container image (deploy/Containerfile; docs/deploy.md, "The image").
+IMAGE ?= localhost/thrombectomy-assistant:latest
+# the official base; `make test-image` builds a local stand-in with this name where no registry is reachable
+BASE_IMAGE ?= docker.io/library/python:3.10-slim-bookworm
+# podman's settings for machines like CI (runc, ulimits); `PODMAN_CONF=` keeps podman's own
+PODMAN_CONF ?= $(CURDIR)/deploy/podman/containers.conf
+PODMAN := CONTAINERS_CONF=$(PODMAN_CONF) podman
+WHEELHOUSE := build/wheelhouse
+
+$(WHEELHOUSE)/.built: requirements.lock | $(BIN)/.installed
+	rm -rf $(WHEELHOUSE)
+	$(BIN)/pip wheel -qq --disable-pip-version-check --no-deps --wheel-dir $(WHEELHOUSE) -r requirements.lock \
+		pip==24.0 setuptools==70.3.0 wheel==0.45.1
+	touch $@
+
+wheelhouse: $(WHEELHOUSE)/.built ## build/wheelhouse: every package of requirements.lock as a wheel, for the image's --no-index install
+
+image: $(MODEL) $(WHEELHOUSE)/.built $(CONSOLE_CHART) ## build the container image IMAGE from deploy/Containerfile on BASE_IMAGE, the model and pipelines baked in
+	$(PODMAN) build --format docker --build-arg BASE_IMAGE=$(BASE_IMAGE) -f deploy/Containerfile -t $(IMAGE) .
+	@$(PODMAN) image inspect $(IMAGE) --format '$(IMAGE): {{.Size}} bytes'
+
+base-images: packages ## local stand-ins for the official python and debian base images, where none can be pulled (deploy/base_images.sh)
+	CONTAINERS_CONF=$(PODMAN_CONF) deploy/base_images.sh python
+	CONTAINERS_CONF=$(PODMAN_CONF) deploy/base_images.sh debian
+
+test-image: $(BIN)/.installed ## build the image on the stand-in base and run it: REST conversations against its servers, non-root, health checks
+	$(MAKE) base-images
+	$(MAKE) image
+	CONTAINERS_CONF=$(PODMAN_CONF) IMAGE=$(IMAGE) $(PYTEST) -m image tests
+
 lighthouse: ## test-lighthouse, and its scores written to docs/accessibility.md
 	$(MAKE) test-lighthouse LIGHTHOUSE_ARGS=--write
 
@@ -206,7 +237,7 @@ content-report: $(BIN)/.installed ## write the claims table as a page for clinic
 lint: $(BIN)/.installed ## ruff (pyproject.toml's [tool.ruff]) on every Python file
 	$(BIN)/ruff check --no-cache .
 
-test: lint test-unit test-stories test-model test-lighthouse ## everything: set-up, training, lint, all tests, and Lighthouse
+test: lint test-unit test-stories test-model test-lighthouse test-image ## everything: set-up, training, lint, all tests, Lighthouse, and the container image
 
 .PHONY: evaluate bench
 EVALUATE_ARGS ?=

@@ -3,16 +3,18 @@
 # (this project's CI). A clinic pulls the real ones and never runs this.
 #
 #   deploy/base_images.sh debian   localhost/debian:bookworm-slim        Debian bookworm (debootstrap, minbase)
-#   deploy/base_images.sh python   localhost/python:3.10-slim-bookworm   the same plus this machine's CPython 3.10
-#                                  in /usr/local, as in the official python:3.10-slim-bookworm
+#   deploy/base_images.sh python   docker.io/library/python:3.10-slim-bookworm   the same plus this machine's
+#                                  CPython 3.10 in /usr/local, as in the official image, and tagged with the
+#                                  official name so deploy/Containerfile builds on it unchanged
 #
-# Each image is built only when podman does not have it. The Python stand-in is what
-# `make image` builds on when BASE_IMAGE is not set (Makefile); this machine's CPython 3.10
-# was built for Debian bookworm, which itself has no Python 3.10.
+# Each image is built only when podman does not have it (`make test-image` asks for them; `make image`
+# does not, so elsewhere it pulls the real python image). Both carry the label
+# org.opencontainers.image.description="local stand-in ..." (`podman image inspect` shows it).
+# This machine's CPython 3.10 was built for Debian bookworm, which itself has no Python 3.10.
 set -euo pipefail
 
 DEBIAN_IMAGE=localhost/debian:bookworm-slim
-PYTHON_IMAGE=localhost/python:3.10-slim-bookworm
+PYTHON_IMAGE=docker.io/library/python:3.10-slim-bookworm
 PODMAN=${PODMAN:-podman}
 WORK=${BASE_IMAGES_DIR:-build/base-images}
 
@@ -49,7 +51,9 @@ rootfs() {  # rootfs [PACKAGES]: a fresh minbase bookworm in $WORK/rootfs, apt's
 import() {  # import ROOTFS IMAGE [--change ...]
 	local dir=$1 image=$2
 	shift 2
-	tar -C "$dir" -c . | $PODMAN import --quiet "$@" - "$image" >/dev/null
+	tar -C "$dir" -c . | $PODMAN import --quiet "$@" \
+		--change "LABEL org.opencontainers.image.description=\"local stand-in for $image, built by deploy/base_images.sh\"" \
+		- "$image" >/dev/null
 	echo "built $image"
 }
 

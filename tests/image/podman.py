@@ -1,0 +1,44 @@
+"""podman for the image tests: the image under test, commands, and containers removed whatever happens."""
+import contextlib
+import os
+import subprocess
+import uuid
+from typing import Iterator, List
+
+import pytest
+
+# what `make test-image` built (Makefile IMAGE)
+IMAGE = os.environ.get("IMAGE", "localhost/thrombectomy-assistant:latest")
+
+
+def podman(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    """podman with the settings CONTAINERS_CONF names (Makefile PODMAN_CONF: runc, ulimits)."""
+    result = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"podman {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def image_under_test() -> str:
+    """The image; a missing one is an error, never a skip."""
+    if podman("image", "exists", IMAGE, check=False).returncode != 0:
+        pytest.fail(f"{IMAGE} is missing: run `make image` (make test-image does it for you)")
+    return IMAGE
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@contextlib.contextmanager
+def removed_afterwards(names: List[str]) -> Iterator[List[str]]:
+    """Yields the list; every container named in it is removed at the end (the last started first: it may
+    use an earlier one's network), its log printed for pytest. A container left behind is an error."""
+    try:
+        yield names
+    finally:
+        for name in reversed(names):
+            print(f"--- {name}\n{podman('logs', '--tail', '60', name, check=False).stderr[-6000:]}")
+            podman("rm", "--force", "--time", "5", name, check=False)
+        left = [name for name in names if podman("container", "exists", name, check=False).returncode == 0]
+        assert not left, f"containers left behind: {left}"
