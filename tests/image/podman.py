@@ -11,9 +11,9 @@ import pytest
 IMAGE = os.environ.get("IMAGE", "localhost/thrombectomy-assistant:latest")
 
 
-def podman(*args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+def podman(*args: str, check: bool = True, timeout: float = 120, stdin: str = "") -> subprocess.CompletedProcess:
     """podman with the settings CONTAINERS_CONF names (Makefile PODMAN_CONF: runc, ulimits)."""
-    result = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout)
+    result = subprocess.run(["podman", *args], capture_output=True, text=True, timeout=timeout, input=stdin)
     if check and result.returncode != 0:
         raise AssertionError(f"podman {' '.join(args)} exited {result.returncode}:\n{result.stderr}")
     return result

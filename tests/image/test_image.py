@@ -1,5 +1,7 @@
-"""The image, built and run with podman: the action server and the Rasa server from it, a REST
-conversation through the published port, non-root processes, the health checks, bad settings."""
+"""The image, built and run with podman: the action server, the Rasa server and the staff console from it,
+a REST conversation through the published port, a staff login, non-root processes, the health checks,
+bad settings, and nothing secret in the image."""
+import re
 import time
 import uuid
 
@@ -42,20 +44,35 @@ def wait_until_up(url, containers, timeout=300):
     raise AssertionError(f"{url} did not answer within {timeout} s")
 
 
+STAFF_PASSWORD = "a long staff password for the image test"
+
+
+def password_hash(image):
+    return podman("run", "--rm", "--interactive", image, "console", "hash-password", stdin=STAFF_PASSWORD + "\n").stdout.strip()
+
+
 @pytest.fixture(scope="module")
 def assistant():
-    """The action server's container publishing both ports on loopback; the Rasa server's in its network."""
+    """The action server's container publishing the three ports on loopback; the Rasa server and the staff
+    console in its network, the console reading the Rasa server's conversations (its /app/var)."""
     image = image_under_test()
-    actions, rasa = unique_name("test-actions"), unique_name("test-rasa")
-    rasa_port, action_port = free_port(), free_port()
-    with removed_afterwards([actions, rasa]) as containers:
+    actions, rasa, console = unique_name("test-actions"), unique_name("test-rasa"), unique_name("test-console")
+    rasa_port, action_port, console_port = free_port(), free_port(), free_port()
+    with removed_afterwards([actions, rasa, console]) as containers:
         podman("run", "--detach", "--name", actions, "--publish", f"127.0.0.1:{rasa_port}:5005",
-               "--publish", f"127.0.0.1:{action_port}:5055", image, "actions")
+               "--publish", f"127.0.0.1:{action_port}:5055", "--publish", f"127.0.0.1:{console_port}:8010",
+               image, "actions")
         podman("run", "--detach", "--name", rasa, "--network", f"container:{actions}", *env_args(SETTINGS), image, "rasa")
         url = f"http://127.0.0.1:{rasa_port}"
-        wait_until_up(f"{url}/", containers)
-        wait_until_up(f"http://127.0.0.1:{action_port}/health", containers)
-        yield {"url": url, "actions": actions, "rasa": rasa}
+        wait_until_up(f"{url}/", containers[:2])
+        wait_until_up(f"http://127.0.0.1:{action_port}/health", containers[:2])
+        staff = {"CONSOLE_USERS": f"nurse:{password_hash(image)}", "CONSOLE_SECRET": "console-secret-for-the-image-test-0123",
+                 "SENDER_ID_KEY": SETTINGS["SENDER_ID_KEY"]}
+        podman("run", "--detach", "--name", console, "--network", f"container:{actions}", "--volumes-from", rasa,
+               *env_args(staff), image, "console")
+        console_url = f"http://127.0.0.1:{console_port}"
+        wait_until_up(f"{console_url}/login", containers)
+        yield {"url": url, "console_url": console_url, "actions": actions, "rasa": rasa, "console": console}
 
 
 def say(url, sender, text):
@@ -81,7 +98,7 @@ def test_the_http_api_is_off(assistant):
     assert requests.get(f"{assistant['url']}/status", timeout=10).status_code in (401, 403, 404)
 
 
-@pytest.mark.parametrize("role", ["actions", "rasa"])
+@pytest.mark.parametrize("role", ["actions", "rasa", "console"])
 def test_every_process_runs_as_the_non_root_user(assistant, role):
     users = podman("top", assistant[role], "huser", "user", "args").stdout.splitlines()[1:]
     assert users, "no processes"
@@ -90,9 +107,23 @@ def test_every_process_runs_as_the_non_root_user(assistant, role):
         assert user == "assistant" and host_user == IMAGE_USER, line
 
 
-@pytest.mark.parametrize("role", ["actions", "rasa"])
+@pytest.mark.parametrize("role", ["actions", "rasa", "console"])
 def test_the_images_health_check_passes_on_both_servers(assistant, role):
     assert podman("healthcheck", "run", assistant[role], check=False).returncode == 0
+
+
+def test_staff_log_in_to_the_console_from_the_same_image_and_see_the_overview(assistant):
+    say(assistant["url"], str(uuid.uuid4()), "what happens first?")
+    staff = requests.Session()
+    form = staff.get(f"{assistant['console_url']}/login", timeout=10).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    wrong = staff.post(f"{assistant['console_url']}/login", timeout=10,
+                       data={"csrf": csrf, "user": "nurse", "password": "not the password at all"})
+    assert wrong.status_code == 401
+    csrf = re.search(r'name="csrf" value="([^"]+)"', wrong.text).group(1)
+    overview = staff.post(f"{assistant['console_url']}/login", timeout=30,
+                          data={"csrf": csrf, "user": "nurse", "password": STAFF_PASSWORD})
+    assert overview.status_code == 200 and overview.url.endswith("/overview")
 
 
 def test_the_health_check_fails_when_the_server_is_stopped(assistant):
