@@ -15,15 +15,19 @@ def replica_name(index: int) -> str:
     return f"r{index}"
 
 
-def render(prefix: Path, listen: str, replica_ports: List[int]) -> str:
-    """The nginx configuration for replicas on these loopback ports."""
-    servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in replica_ports)
+def render(prefix: Path, listen: str, replicas: List[str], error_log: Optional[str] = None,
+           access_log: Optional[str] = None) -> str:
+    """The nginx configuration for replicas at these host:port addresses, in replica order; the logs
+    in prefix unless given (the compose stack's nginx logs to its output: container/nginx_conf.py)."""
+    servers = "\n".join(f"        server {address} max_fails=1 fail_timeout=5s;" for address in replicas)
     upstreams = "\n".join(
-        f"    upstream {replica_name(i)} {{\n        server 127.0.0.1:{port};\n    }}"
-        for i, port in enumerate(replica_ports, start=1))
-    routes = "\n".join(f'        "~^{replica_name(i)}-" {replica_name(i)};' for i in range(1, len(replica_ports) + 1))
+        f"    upstream {replica_name(i)} {{\n        server {address};\n    }}"
+        for i, address in enumerate(replicas, start=1))
+    routes = "\n".join(f'        "~^{replica_name(i)}-" {replica_name(i)};' for i in range(1, len(replicas) + 1))
     text = TEMPLATE.read_text()
-    for placeholder, value in (("@PREFIX@", str(prefix)), ("@LISTEN@", listen), ("@REPLICA_SERVERS@", servers),
+    for placeholder, value in (("@ERROR_LOG@", error_log or f"{prefix}/error.log"),
+                               ("@ACCESS_LOG@", access_log or f"{prefix}/access.log"),
+                               ("@PREFIX@", str(prefix)), ("@LISTEN@", listen), ("@REPLICA_SERVERS@", servers),
                                ("@REPLICA_UPSTREAMS@", upstreams), ("@SESSION_ROUTES@", routes)):
         text = text.replace(placeholder, value)
     return text
@@ -46,7 +50,7 @@ class NginxServer:
             raise RuntimeError("nginx is not installed: apt-get install nginx (or `make packages`)")
         self.prefix.mkdir(parents=True, exist_ok=True)
         config = self.prefix / "nginx.conf"
-        config.write_text(render(self.prefix, f"127.0.0.1:{self.port}", self.replica_ports))
+        config.write_text(render(self.prefix, f"127.0.0.1:{self.port}", [f"127.0.0.1:{port}" for port in self.replica_ports]))
         command = [program, "-p", str(self.prefix), "-c", str(config), "-e", str(self.prefix / "error.log")]
         subprocess.run([*command, "-t", "-q"], check=True, capture_output=True)
         self.process = Process("nginx", [*command, "-g", "daemon off;"], log_dir=self.log_dir,
