@@ -56,7 +56,7 @@ PYTHON310 := $(shell for c in python3.10 $$HOME/.pyenv/versions/3.10*/bin/python
 TRAINING_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
 	privacy/redact.py privacy/words.py $(SPACY_PIPELINE)/.built $(ENCODER)/.built
 
-.PHONY: wheelhouse image base-images test-image help install settings spacy encoder validate train credentials run actions purge shell console web web-config packages cluster lint lighthouse test-lighthouse content-report test test-unit test-stories test-e2e audit clean
+.PHONY: wheelhouse image base-images standins compose test-image help install settings spacy encoder validate train credentials run actions purge shell console web web-config packages cluster lint lighthouse test-lighthouse content-report test test-unit test-stories test-e2e audit clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -223,8 +223,22 @@ base-images: packages ## local stand-ins for the official python and debian base
 	CONTAINERS_CONF=$(PODMAN_CONF) deploy/base_images.sh python
 	CONTAINERS_CONF=$(PODMAN_CONF) deploy/base_images.sh debian
 
-test-image: $(BIN)/.installed ## build the image on the stand-in base and run it: REST conversations against its servers, non-root, health checks
-	$(MAKE) base-images
+# Test stand-ins for the official postgres, redis and nginx images the compose stack names (deploy/standins/README.md)
+STANDINS := postgres:15-bookworm redis:7-bookworm nginx:stable-bookworm
+standins: packages ## build the test stand-ins for the official postgres, redis and nginx images, tagged with their names (where none can be pulled)
+	CONTAINERS_CONF=$(PODMAN_CONF) deploy/base_images.sh debian
+	@for image in $(STANDINS); do \
+		$(PODMAN) build --quiet --format docker -t docker.io/library/$$image deploy/standins/$${image%%:*} >/dev/null || exit 1; \
+		echo "built docker.io/library/$$image (stand-in)"; \
+	done
+
+COMPOSE_ENV ?= deploy/assistant.env
+compose: ## start the compose stack (deploy/compose.yaml) with the settings in COMPOSE_ENV (copy deploy/assistant.env.example); nginx on 127.0.0.1:8080
+	@test -f $(COMPOSE_ENV) || { echo "$(COMPOSE_ENV) is missing: copy deploy/assistant.env.example and fill it in"; exit 1; }
+	CONTAINERS_CONF=$(PODMAN_CONF) $(BIN)/podman-compose -f deploy/compose.yaml --env-file $(COMPOSE_ENV) up -d
+
+test-image: $(BIN)/.installed ## build the image on the stand-in base and run it alone and as the compose stack (PostgreSQL, Redis, nginx stand-ins)
+	$(MAKE) base-images standins
 	$(MAKE) image
 	CONTAINERS_CONF=$(PODMAN_CONF) IMAGE=$(IMAGE) $(PYTEST) -m image tests
 

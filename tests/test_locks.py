@@ -10,7 +10,7 @@ from packaging.requirements import Requirement
 from tests.conftest import ROOT
 
 RUNTIME, DEV = ROOT / "requirements.lock", ROOT / "requirements-dev.lock"
-TEST_TOOLS = {"pytest", "pytest-asyncio", "playwright", "hypothesis", "pexpect", "textstat", "ruff"}
+TEST_TOOLS = {"pytest", "pytest-asyncio", "playwright", "hypothesis", "pexpect", "textstat", "ruff", "podman-compose"}
 # pinned by the first pip line of `make install`, before the locks
 BOOTSTRAP = {"pip": "24.0", "setuptools": "70.3.0", "wheel": "0.45.1"}
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from cluster.local import local_cluster
 from privacy.pseudonyms import stored_sender_id
 from tests.e2e.servers import SENDER_ID_KEY
-from tests.e2e.webchat_client import WebChat
+from tests.e2e.webchat_client import WebChat, walkthroughs
 from tests.model_helpers import trained_model
 
 pytestmark = pytest.mark.model
@@ -260,29 +260,10 @@ def test_identifiers_never_reach_postgresql_and_forget_me_deletes_the_conversati
     assert stored_events(database, patient) == []
 
 
-async def _web_chat_walkthrough(url: str) -> tuple:
-    """A web chat over long-polling through nginx: three steps; (answers, Engine.IO session id)."""
-    chat = await WebChat(url, CLINIC_PAGE).connect()
-    try:
-        await chat.request_session()
-        answers = [await chat.say("what happens first?", "Step 1 of 6")]
-        await chat.settle()
-        answers.append(await chat.say("next", "Step 2 of 6"))
-        await chat.settle()
-        answers.append(await chat.say("next", "Step 3 of 6"))
-        return answers, chat.client.eio.sid
-    finally:
-        await chat.close()
-
-
-async def _web_chats(url: str, count: int) -> list:
-    return await asyncio.gather(*(_web_chat_walkthrough(url) for _ in range(count)))
-
-
 def test_web_chats_stay_on_their_replica_while_sessions_spread_over_both(cluster):
     # Long-polling: every answer arrives over a new HTTP request, which nginx must send to the
     # replica holding the Socket.IO session (it names itself in the session id).
-    chats = asyncio.run(_web_chats(cluster.url, 4))
+    chats = asyncio.run(walkthroughs(cluster.url, CLINIC_PAGE, 4))
     for answers, _ in chats:
         assert [a.split("\n")[0][:11] for a in answers] == ["Step 1 of 6", "Step 2 of 6", "Step 3 of 6"]
     holders = {sid.split("-")[0] for _, sid in chats}

@@ -94,3 +94,23 @@ class WebChat:
         background = [task for task in (self.client.eio.read_loop_task, self.client.eio.write_loop_task) if task]
         await self.client.disconnect()
         await asyncio.wait_for(asyncio.gather(*background, return_exceptions=True), REPLY_TIMEOUT)
+
+
+async def walkthrough(url: str, origin: str) -> tuple:
+    """A web chat over long-polling (through nginx): three steps; (answers, Engine.IO session id)."""
+    chat = await WebChat(url, origin).connect()
+    try:
+        await chat.request_session()
+        answers = [await chat.say("what happens first?", "Step 1 of 6")]
+        await chat.settle()
+        answers.append(await chat.say("next", "Step 2 of 6"))
+        await chat.settle()
+        answers.append(await chat.say("next", "Step 3 of 6"))
+        return answers, chat.client.eio.sid
+    finally:
+        await chat.close()
+
+
+async def walkthroughs(url: str, origin: str, count: int) -> list:
+    """count web chats at once."""
+    return await asyncio.gather(*(walkthrough(url, origin) for _ in range(count)))

@@ -39,6 +39,6 @@ def removed_afterwards(names: List[str]) -> Iterator[List[str]]:
     finally:
         for name in reversed(names):
             print(f"--- {name}\n{podman('logs', '--tail', '60', name, check=False).stderr[-6000:]}")
-            podman("rm", "--force", "--time", "5", name, check=False)
+            podman("rm", "--force", "--volumes", "--time", "5", name, check=False)
         left = [name for name in names if podman("container", "exists", name, check=False).returncode == 0]
         assert not left, f"containers left behind: {left}"
