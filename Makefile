@@ -233,9 +233,8 @@ standins: packages ## build the test stand-ins for the official postgres, redis 
 	done
 
 COMPOSE_ENV ?= deploy/assistant.env
-compose: ## start the compose stack (deploy/compose.yaml) with the settings in COMPOSE_ENV (copy deploy/assistant.env.example); nginx on 127.0.0.1:8080
-	@test -f $(COMPOSE_ENV) || { echo "$(COMPOSE_ENV) is missing: copy deploy/assistant.env.example and fill it in"; exit 1; }
-	CONTAINERS_CONF=$(PODMAN_CONF) $(BIN)/podman-compose -f deploy/compose.yaml --env-file $(COMPOSE_ENV) up -d
+compose: $(BIN)/.installed ## start the compose stack (deploy/compose.yaml) with the settings in COMPOSE_ENV (copy deploy/assistant.env.example); nginx on 127.0.0.1:8080
+	CONTAINERS_CONF=$(PODMAN_CONF) PODMAN_COMPOSE=$(BIN)/podman-compose deploy/compose.sh $(COMPOSE_ENV) up -d
 
 test-image: $(BIN)/.installed ## build the image on the stand-in base and run it alone and as the compose stack (PostgreSQL, Redis, nginx stand-ins)
 	$(MAKE) base-images standins

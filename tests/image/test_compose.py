@@ -3,12 +3,12 @@ server, two Rasa replicas and nginx, from the image and the stand-ins for the of
 (deploy/standins/). Through nginx: a REST conversation, a red flag, the conversation in PostgreSQL, and
 web chats pinned to the replica named in their session id. Everything is removed afterwards."""
 import asyncio
+import os
 import secrets
 import shutil
 import subprocess
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -21,19 +21,36 @@ from tests.image.test_image import FULL, SHORT, TEXTS, say, wait_until_up
 
 pytestmark = pytest.mark.image
 
-COMPOSE = ROOT / "deploy" / "compose.yaml"
+COMPOSE_SH = ROOT / "deploy" / "compose.sh"
 STANDINS = ("docker.io/library/postgres:15-bookworm", "docker.io/library/redis:7-bookworm",
             "docker.io/library/nginx:stable-bookworm")
 CLINIC_PAGE = "https://clinic.example"
 SERVICES = ("postgres", "redis", "actions", "rasa-r1", "rasa-r2", "nginx")
 
 
+def run_compose_sh(env_file, *args, environ=None, timeout=600):
+    """deploy/compose.sh as `make compose` runs it: from this process's environment (under make: every
+    setting's local default exported), with the podman-compose of this venv."""
+    environ = {**os.environ, **(environ or {}),
+               "PODMAN_COMPOSE": shutil.which("podman-compose") or str(ROOT / ".venv/bin/podman-compose")}
+    return subprocess.run([str(COMPOSE_SH), str(env_file), *args], capture_output=True, text=True,
+                          timeout=timeout, env=environ)
+
+
 def compose(project, env_file, *args, timeout=600):
-    command = [shutil.which("podman-compose") or str(Path(__file__).parents[2] / ".venv/bin/podman-compose"),
-               "-p", project, "-f", str(COMPOSE), "--env-file", str(env_file), *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+    result = run_compose_sh(env_file, "-p", project, *args, timeout=timeout)
     assert result.returncode == 0, f"{' '.join(args)}: {result.stderr[-4000:]}"
     return result
+
+
+def secret_settings():
+    return {name: secrets.token_urlsafe(36)
+            for name in ("SESSION_SECRET", "SENDER_ID_KEY", "TRACKER_DB_PASSWORD", "LOCK_STORE_PASSWORD")}
+
+
+def write_env_file(path, settings):
+    path.write_text("".join(f"{name}={value}\n" for name, value in settings.items()))
+    return path
 
 
 def containers_of(project):
@@ -48,11 +65,9 @@ def stack(tmp_path_factory):
             pytest.fail(f"{image} is missing: run `make standins` (make test-image does it for you)")
     project = f"assistant-test-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    env_file = tmp_path_factory.mktemp("compose") / "assistant.env"
-    env_file.write_text("".join(f"{name}={secrets.token_urlsafe(36)}\n" for name in
-                                ("SESSION_SECRET", "SENDER_ID_KEY", "TRACKER_DB_PASSWORD", "LOCK_STORE_PASSWORD"))
-                        + f"CORS_ORIGINS={CLINIC_PAGE}\nEMERGENCY_NUMBER=112\nASSISTANT_PORT={port}\n"
-                        + f"ASSISTANT_IMAGE={image_under_test()}\n")
+    env_file = write_env_file(tmp_path_factory.mktemp("compose") / "assistant.env",
+                              {**secret_settings(), "CORS_ORIGINS": CLINIC_PAGE, "EMERGENCY_NUMBER": "112",
+                               "ASSISTANT_PORT": str(port), "ASSISTANT_IMAGE": image_under_test()})
     volumes_before = set(podman("volume", "ls", "--format", "{{.Name}}").stdout.split())
     try:
         compose(project, env_file, "up", "-d")
@@ -124,3 +139,27 @@ def test_a_session_is_refused_by_the_replica_that_did_not_make_it(stack):
                    "else: print(200)",
                    f"http://127.0.0.1:5005/socket.io/?EIO=4&transport=polling&sid={sid}")
     assert asked.stdout.strip() == "400"
+
+
+def test_the_env_file_wins_over_the_defaults_make_exports(tmp_path):
+    """`make compose` runs with settings.mk's local defaults exported (TRACKER_DB_PASSWORD empty, CORS for
+    localhost); compose would let them replace the env file's values. deploy/compose.sh keeps them out."""
+    settings = {**secret_settings(), "CORS_ORIGINS": CLINIC_PAGE}
+    env_file = write_env_file(tmp_path / "assistant.env", settings)
+    result = run_compose_sh(env_file, "config", environ={"TRACKER_DB_PASSWORD": "", "LOCK_STORE_PASSWORD": "",
+                                                         "CORS_ORIGINS": "http://localhost:8000"})
+    assert result.returncode == 0, result.stderr[-4000:]
+    for value in settings.values():
+        assert value in result.stdout
+    assert "http://localhost:8000" not in result.stdout
+
+
+def test_a_missing_env_file_or_secret_stops_compose_before_anything_starts(tmp_path):
+    missing = run_compose_sh(tmp_path / "assistant.env", "up", "-d")
+    assert missing.returncode == 1 and "copy deploy/assistant.env.example" in missing.stderr
+    settings = {**secret_settings(), "CORS_ORIGINS": CLINIC_PAGE}
+    del settings["TRACKER_DB_PASSWORD"]
+    without_password = run_compose_sh(write_env_file(tmp_path / "assistant.env", settings), "config",
+                                      environ={"TRACKER_DB_PASSWORD": "from-the-shell"})
+    assert without_password.returncode != 0
+    assert "set TRACKER_DB_PASSWORD in the env file" in without_password.stderr
