@@ -19,6 +19,13 @@ def podman(*args: str, check: bool = True, timeout: float = 120, stdin: str = ""
     return result
 
 
+def container_log(name: str, lines: int, limit: int) -> str:
+    """The last lines of a container's log: what it wrote to stdout (nginx's access log), then stderr,
+    each cut to its last limit characters."""
+    logs = podman("logs", "--tail", str(lines), name, check=False)
+    return f"{logs.stdout[-limit:]}{logs.stderr[-limit:]}"
+
+
 def image_under_test() -> str:
     """The image; a missing one is an error, never a skip."""
     if podman("image", "exists", IMAGE, check=False).returncode != 0:
@@ -38,7 +45,7 @@ def removed_afterwards(names: List[str]) -> Iterator[List[str]]:
         yield names
     finally:
         for name in reversed(names):
-            print(f"--- {name}\n{podman('logs', '--tail', '60', name, check=False).stderr[-6000:]}")
+            print(f"--- {name}\n{container_log(name, 60, 6000)}")
             podman("rm", "--force", "--volumes", "--time", "5", name, check=False)
         left = [name for name in names if podman("container", "exists", name, check=False).returncode == 0]
         assert not left, f"containers left behind: {left}"

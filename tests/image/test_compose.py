@@ -16,7 +16,7 @@ import requests
 from cluster.processes import free_port
 from tests.conftest import ROOT
 from tests.e2e.webchat_client import walkthroughs
-from tests.image.podman import image_under_test, podman
+from tests.image.podman import container_log, image_under_test, podman
 from tests.image.test_image import FULL, SHORT, TEXTS, say, wait_until_up
 
 pytestmark = pytest.mark.image
@@ -79,8 +79,7 @@ def stack(tmp_path_factory):
         yield {"url": url, "project": project}
     finally:
         for service in SERVICES:
-            logs = podman("logs", "--tail", "40", f"{project}_{service}_1", check=False)
-            print(f"--- {service}\n{logs.stdout[-4000:]}{logs.stderr[-4000:]}")
+            print(f"--- {service}\n{container_log(f'{project}_{service}_1', 40, 4000)}")
         compose(project, env_file, "down", "-v", "-t", "5")
         assert containers_of(project) == []
         assert set(podman("volume", "ls", "--format", "{{.Name}}").stdout.split()) == volumes_before
@@ -131,8 +130,8 @@ def test_web_chats_stay_on_their_replica_while_sessions_spread_over_both(stack):
             break
         # one failed request takes a replica out of nginx's round robin for 5 s (max_fails=1, fail_timeout=5s)
         time.sleep(6)
-    nginx = podman("logs", "--tail", "80", f"{stack['project']}_nginx_1", check=False)
-    assert holders == {"r1", "r2"}, f"every session on {holders}; nginx:\n{nginx.stdout[-3000:]}{nginx.stderr[-3000:]}"
+    nginx = f"{stack['project']}_nginx_1"
+    assert holders == {"r1", "r2"}, f"every session on {holders}; nginx:\n{container_log(nginx, 80, 3000)}"
 
 
 def test_a_session_is_refused_by_the_replica_that_did_not_make_it(stack):
